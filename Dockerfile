@@ -1,0 +1,23 @@
+# Production image: compiled JavaScript and production dependencies only.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# better-sqlite3 and other native modules build from source when no prebuilt binary can be fetched.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY bin ./bin
+COPY config ./config
+COPY src ./src
+COPY adapters ./adapters
+COPY scripts ./scripts
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/bin ./bin
+USER node
+ENTRYPOINT ["node", "bin/skim.js"]
+CMD ["--help"]

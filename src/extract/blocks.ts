@@ -1,0 +1,264 @@
+import { NodeType, type HTMLElement, type Node, type TextNode } from "node-html-parser";
+
+/**
+ * Flattens a parsed page into text blocks (runs of inline text between block boundaries) and a
+ * light record per element, in one iterative pass: hostile pages nest tens of thousands deep, and
+ * every recursive walk (node-html-parser's `text` included) overflows the stack there.
+ */
+
+export type ElInfo = {
+  el: HTMLElement;
+  tag: string;
+  parent: ElInfo | null;
+  /** Pre-order position: sorts blocks and elements in document order. */
+  order: number;
+  /** One past the pre-order position of the last descendant: `order < x.order < end` means inside. */
+  end: number;
+  /** Lower-cased `class` and `id`, for the hint patterns. */
+  hints: string;
+  /** Whether the element matched a "this is chrome, not content" hint. */
+  unlikely: boolean;
+  /** Class and id hints: +25 for each that looks like content, -25 for each that looks like chrome. */
+  classWeight: number;
+  // Aggregates over the subtree, filled bottom-up after the walk.
+  chars: number;
+  linkChars: number;
+  commas: number;
+  paragraphs: number;
+  images: number;
+  listItems: number;
+  inputs: number;
+  embeds: number;
+  headingChars: number;
+  /** Weight of the blocks that read like sentences of prose (see `isProse`). */
+  prose: number;
+  /** Element children that are block-level (decides if the element is a paragraph or a container). */
+  blockChildren: number;
+  score: number;
+  scored: boolean;
+};
+
+export type Block = {
+  text: string;
+  /** Length weighted for script: a CJK character carries about as much as a short word. */
+  weight: number;
+  linkChars: number;
+  chars: number;
+  owner: ElInfo;
+  order: number;
+};
+
+export type Flattened = { blocks: Block[]; elements: ElInfo[]; root: ElInfo | null };
+
+const BLOCK_TAGS = new Set([
+  "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog",
+  "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
+  "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "main", "menu", "nav", "ol",
+  "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+]);
+
+/** Never content: their text is code, styling, controls or invisible. */
+const SKIP_TAGS = new Set([
+  "script", "style", "noscript", "template", "svg", "math", "canvas", "iframe", "object", "embed",
+  "select", "option", "textarea", "button", "input", "head", "title", "meta", "link", "audio", "video",
+  "source", "track", "map", "area", "dialog", "figcaption",
+]);
+
+const HEADING = /^h[1-6]$/;
+
+/**
+ * Class and id fragments of page chrome (Readability's list, widened with what news sites use for
+ * share bars, newsletters and consent banners). `MAYBE` rescues elements that also look like content.
+ */
+const UNLIKELY =
+  /-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|cookie|consent|newsletter|subscribe|share|sharing|promo|outbrain|taboola|recirc|trending|most-?popular|signup|modal|overlay|toolbar|navbar|masthead|tags?-list|author-bio|gallery|slideshow|carousel|lightbox|caption|photo|credit/;
+const MAYBE = /and|article|body|column|content|main|shadow|story|entry|post|text/;
+
+const POSITIVE = /article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story/;
+const NEGATIVE =
+  /-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|foot|footer|footnote|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|newsletter|subscribe|social|caption|credit/;
+
+function hintWeight(value: string | undefined): number {
+  if (!value) return 0;
+  const v = value.toLowerCase();
+  let w = 0;
+  if (NEGATIVE.test(v)) w -= 25;
+  if (POSITIVE.test(v)) w += 25;
+  return w;
+}
+
+const UNLIKELY_ROLES = new Set(["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog", "banner", "contentinfo"]);
+
+const COMMAS = /[,\u060C\u3001\uFE50\uFE51\uFF0C\u201A]/g;
+const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/g;
+const SPACES = /\s+/g;
+
+function isHidden(el: HTMLElement): boolean {
+  const raw = el.rawAttrs;
+  if (raw.length === 0) return false;
+  if (el.getAttribute("hidden") !== undefined) return true;
+  if (el.getAttribute("aria-hidden") === "true") return true;
+  const style = el.getAttribute("style");
+  if (style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style)) return true;
+  return false;
+}
+
+function newInfo(el: HTMLElement, tag: string, parent: ElInfo | null, order: number, hints: string): ElInfo {
+  return {
+    el, tag, parent, order, end: order + 1, hints, unlikely: false, classWeight: 0,
+    chars: 0, linkChars: 0, commas: 0, paragraphs: 0, images: 0, listItems: 0, inputs: 0, embeds: 0,
+    headingChars: 0, prose: 0, blockChildren: 0, score: 0, scored: false,
+  };
+}
+
+export type FlattenOptions = {
+  /** Drop subtrees whose class or id look like chrome (the first, strict pass). */
+  stripUnlikely: boolean;
+};
+
+export function textWeight(text: string): number {
+  const cjk = text.match(CJK);
+  return text.length + (cjk ? cjk.length * 2 : 0);
+}
+
+type Frame = { node: Node; exit: false } | { info: ElInfo; exit: true; block: boolean; link: boolean };
+
+export function flatten(root: HTMLElement, options: FlattenOptions): Flattened {
+  const blocks: Block[] = [];
+  const elements: ElInfo[] = [];
+  let parts: string[] = [];
+  let partLink = 0;
+  let linkDepth = 0;
+  let owner: ElInfo | null = null;
+  let current: ElInfo | null = null;
+  const owners: ElInfo[] = [];
+
+  const flush = () => {
+    if (parts.length === 0 || owner === null) {
+      parts = [];
+      partLink = 0;
+      return;
+    }
+    const text = parts.join("").replace(SPACES, " ").trim();
+    if (text.length > 0) {
+      blocks.push({
+        text, weight: textWeight(text), chars: text.length, linkChars: Math.min(partLink, text.length),
+        owner, order: elements.length,
+      });
+    }
+    parts = [];
+    partLink = 0;
+  };
+
+  const stack: Frame[] = [{ node: root, exit: false }];
+  while (stack.length > 0) {
+    const frame = stack.pop()!;
+    if (frame.exit) {
+      if (frame.block) {
+        flush();
+        owners.pop();
+        owner = owners.length > 0 ? owners[owners.length - 1]! : null;
+      }
+      if (frame.link) linkDepth--;
+      frame.info.end = elements.length;
+      current = frame.info.parent;
+      continue;
+    }
+    const node = frame.node;
+    if (node.nodeType === NodeType.TEXT_NODE) {
+      const t = (node as TextNode).text;
+      if (t.length > 0) {
+        parts.push(t);
+        if (linkDepth > 0) partLink += t.trim().length;
+      }
+      continue;
+    }
+    if (node.nodeType !== NodeType.ELEMENT_NODE) continue;
+    const el = node as HTMLElement;
+    const tag = el.rawTagName ? el.rawTagName.toLowerCase() : "#root";
+    if (tag === "img" || tag === "picture") {
+      if (current) current.images++;
+      continue;
+    }
+    if (tag === "input" || tag === "textarea" || tag === "select") {
+      if (current) current.inputs++;
+      continue;
+    }
+    if (tag === "iframe" || tag === "embed" || tag === "object" || tag === "video") {
+      if (current) current.embeds++;
+      continue;
+    }
+    if (SKIP_TAGS.has(tag)) continue;
+    if (tag === "br" || tag === "hr") {
+      flush();
+      continue;
+    }
+    if (isHidden(el)) continue;
+    const cls = el.getAttribute("class");
+    const id = el.getAttribute("id");
+    const hints = cls || id ? `${cls ?? ""} ${id ?? ""}`.toLowerCase() : "";
+    const info = newInfo(el, tag, current, elements.length, hints);
+    if (hints.length > 0) info.classWeight = hintWeight(cls) + hintWeight(id);
+    const role = el.getAttribute("role");
+    const chrome =
+      (hints.length > 0 && UNLIKELY.test(hints) && !MAYBE.test(hints)) ||
+      (role !== undefined && UNLIKELY_ROLES.has(role));
+    if (chrome && tag !== "body" && tag !== "a" && tag !== "html" && tag !== "main" && tag !== "article") {
+      info.unlikely = true;
+      if (options.stripUnlikely) continue;
+    }
+    elements.push(info);
+    const block = BLOCK_TAGS.has(tag) || current === null;
+    if (block) {
+      flush();
+      if (current) current.blockChildren++;
+      owners.push(info);
+      owner = info;
+    }
+    if (tag === "p") info.paragraphs++;
+    if (tag === "li") info.listItems++;
+    const link = tag === "a";
+    if (link) linkDepth++;
+    stack.push({ info, exit: true, block, link });
+    current = info;
+    const kids = el.childNodes;
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i]!, exit: false });
+  }
+  flush();
+
+  for (const b of blocks) {
+    const o = b.owner;
+    o.chars += b.weight;
+    o.linkChars += b.linkChars * (b.weight / Math.max(1, b.chars));
+    const commas = b.text.match(COMMAS);
+    if (commas) o.commas += commas.length;
+    if (HEADING.test(o.tag)) o.headingChars += b.weight;
+    if (isProse(b)) o.prose += b.weight;
+  }
+  // Children come after their parents in pre-order, so a reverse sweep sums each subtree once.
+  for (let i = elements.length - 1; i >= 0; i--) {
+    const e = elements[i]!;
+    const p = e.parent;
+    if (!p) continue;
+    p.chars += e.chars;
+    p.linkChars += e.linkChars;
+    p.commas += e.commas;
+    p.paragraphs += e.paragraphs;
+    p.images += e.images;
+    p.listItems += e.listItems;
+    p.inputs += e.inputs;
+    p.embeds += e.embeds;
+    p.headingChars += e.headingChars;
+    p.prose += e.prose;
+  }
+  return { blocks, elements, root: elements[0] ?? null };
+}
+
+const SENTENCE_END = /[.!?…。！？]["'”’»)\]]?(\s|$)/;
+
+/** A run of text that reads like a sentence or more of prose rather than a label, a link or a teaser. */
+export function isProse(b: Block): boolean {
+  return b.weight >= 60 && b.linkChars < b.chars * 0.3 && SENTENCE_END.test(b.text);
+}
+
+export const isHeadingTag = (tag: string): boolean => HEADING.test(tag);

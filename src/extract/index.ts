@@ -1,0 +1,90 @@
+import { parse } from "node-html-parser";
+import { flatten, type Block } from "./blocks.js";
+import { selectContent } from "./content.js";
+import { readMetadata } from "./metadata.js";
+import { prescan } from "./prescan.js";
+import { extractPlainText } from "./plainText.js";
+import { tidyBlocks } from "./tidy.js";
+import type { Article, ExtractInput } from "./types.js";
+
+export type { Article, ExtractInput } from "./types.js";
+export { extractPlainText } from "./plainText.js";
+
+/** Below this much weighted text the strict pass probably threw the article away with the chrome. */
+const MIN_ARTICLE_WEIGHT = 250;
+/** Markup beyond this is not parsed: no article needs it, and parsing cost grows with it. */
+export const MAX_HTML_CHARS = 8_000_000;
+
+const PARSE_OPTIONS = {
+  lowerCaseTagName: false,
+  comment: false,
+  // Keep unclosed elements nested as browsers do; the library's fix-up pass is quadratic on them.
+  parseNoneClosedTags: true,
+  blockTextElements: { script: true, noscript: true, style: true, textarea: true },
+} as const;
+
+const looksLikeHtml = (body: string): boolean => /<(?:!doctype|html|head|body|p|div|article|br|meta|title)\b/i.test(body.slice(0, 65_536));
+
+/**
+ * The article in a page: its body text and the facts a digest shows around it.
+ * Pure and synchronous; never throws on any markup.
+ */
+export function extractArticle(input: ExtractInput): Article {
+  const type = input.contentType?.toLowerCase() ?? "";
+  if (type.startsWith("text/plain") || (!type.includes("html") && !looksLikeHtml(input.body))) {
+    return extractPlainText(input.body, input.url);
+  }
+  const html = input.body.length > MAX_HTML_CHARS ? input.body.slice(0, MAX_HTML_CHARS) : input.body;
+  const { html: markup, jsonLd } = prescan(html);
+  const root = parse(markup, PARSE_OPTIONS);
+  const meta = readMetadata(root, input.url, jsonLd);
+
+  let blocks = pass(root, true);
+  if (weightOf(blocks) < MIN_ARTICLE_WEIGHT) {
+    const lenient = pass(root, false);
+    if (weightOf(lenient) > weightOf(blocks)) blocks = lenient;
+  }
+  const paragraphs = tidyBlocks(blocks, meta);
+  const text = paragraphs.join("\n\n");
+  const article: Article = {
+    title: meta.title,
+    byline: meta.byline,
+    siteName: meta.siteName,
+    publishedAt: meta.publishedAt,
+    lang: meta.lang ?? guessLang(text),
+    canonicalUrl: meta.canonicalUrl,
+    imageUrl: meta.imageUrl,
+    text,
+    paragraphs,
+  };
+  if (text.length === 0) article.warning = "no readable text found on the page";
+  else if (weightOf(blocks) < MIN_ARTICLE_WEIGHT) article.warning = "the page has little text: it may not be an article";
+  return article;
+}
+
+function pass(root: ReturnType<typeof parse>, strict: boolean): Block[] {
+  const flat = flatten(root, { stripUnlikely: strict });
+  return selectContent(flat).blocks;
+}
+
+const weightOf = (blocks: readonly Block[]): number => blocks.reduce((n, b) => n + b.weight, 0);
+
+/** A script-based guess for pages that do not declare a language. */
+function guessLang(text: string): string | null {
+  const sample = text.slice(0, 2_000);
+  if (sample.length === 0) return null;
+  const count = (re: RegExp) => sample.match(re)?.length ?? 0;
+  const kana = count(/[\u3040-\u30ff]/g);
+  const han = count(/[\u4e00-\u9fff]/g);
+  const hangul = count(/[\uac00-\ud7af]/g);
+  const cyrillic = count(/[\u0400-\u04ff]/g);
+  const arabic = count(/[\u0600-\u06ff]/g);
+  const latin = count(/[A-Za-z]/g);
+  const max = Math.max(kana + han, hangul, cyrillic, arabic, latin);
+  if (max === 0) return null;
+  if (max === kana + han) return kana > 0 ? "ja" : "zh";
+  if (max === hangul) return "ko";
+  if (max === cyrillic) return "ru";
+  if (max === arabic) return "ar";
+  return null;
+}

@@ -1,0 +1,69 @@
+import type { Block } from "./blocks.js";
+import type { Metadata } from "./metadata.js";
+
+/**
+ * Last pass over the chosen blocks: drops the headline and byline repeated above the body and
+ * the one-line chrome that survives inside article containers (share prompts, "read more",
+ * advertisement labels). Each rule is about a kind of line, never about a site.
+ */
+
+const BOILERPLATE = [
+  /^(advertisement|advertising|sponsored|ad|anzeige|реклама|publicité)$/i,
+  /^(share|share this|share this article|share on \w+|tweet|email|print|comments?|\d+ comments?)$/i,
+  /^(read more|continue reading|see more|show more|load more|more:?|related:?|related articles?|related stories|recommended|you may also like|most popular|trending)\b.{0,80}$/i,
+  /^(sign up|subscribe|join our|get our|follow us|like us)\b.{0,160}(newsletter|inbox|email|updates|facebook|twitter|instagram)/i,
+  /^(previous|next) (article|post|story)\b/i,
+  /^(image|photo|picture|video)( credit)?:/i,
+  /^(copyright|©)\s/i,
+  /^no time to read\?/i,
+];
+
+const MONTH = "(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?";
+/** A line that is only a date stamp, maybe with "Published"/"Updated" and a time. */
+const DATE_LINE = new RegExp(
+  `^(posted|published|updated|last updated|modified|date)?:?\\s*(on\\s+)?([a-z]{3,9},?\\s+)?(${MONTH}\\s+\\d{1,2}|\\d{1,2}\\s+${MONTH}|\\d{4}-\\d{2}-\\d{2}|\\d{1,2}[/.]\\d{1,2}[/.]\\d{2,4})`,
+  "i",
+);
+const BYLINE = /^(by|from|written by|posted by|von|par|por|автор)\s+[\p{Lu}][\p{L}'’.-]+(\s+[\p{L}'’.-]+){0,4}\s*(,|\||$)/iu;
+
+const URL_RUN = /\bhttps?:\/\/\S+/g;
+
+/** Leaked markup data (image lists, tracking blobs): more address than words. */
+function mostlyUrls(text: string): boolean {
+  if (!text.includes("http")) return false;
+  let n = 0;
+  for (const m of text.matchAll(URL_RUN)) n += m[0].length;
+  return n > text.length * 0.5;
+}
+
+/** Short lines that only state who wrote the piece or when. */
+function isDatelineOrByline(text: string, byline: string | null): boolean {
+  if (text.length > 120) return false;
+  if (DATE_LINE.test(text)) return true;
+  if (BYLINE.test(text)) return true;
+  if (byline && normalize(text) === normalize(byline)) return true;
+  return false;
+}
+
+const normalize = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+
+export function tidyBlocks(blocks: readonly Block[], meta: Metadata): string[] {
+  const title = meta.title ? normalize(meta.title) : null;
+  const out: string[] = [];
+  for (const [i, b] of blocks.entries()) {
+    const text = b.text;
+    if (BOILERPLATE.some((re) => re.test(text))) continue;
+    if (i < 12 && isDatelineOrByline(text, meta.byline)) continue;
+    if (mostlyUrls(text)) continue;
+    // Link-only lines inside the article are "related" teasers, not prose.
+    if (b.chars > 0 && b.linkChars / b.chars > 0.9 && b.chars < 200) continue;
+    // The first-level heading above the body is the headline, whatever the metadata calls it.
+    if (b.owner.tag === "h1" && out.length === 0) continue;
+    if (i < 8 && title) {
+      const n = normalize(text);
+      if (n === title || (n.length > 20 && (title.startsWith(n) || n.startsWith(title)) && Math.abs(n.length - title.length) < 30)) continue;
+    }
+    out.push(text);
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+/** What the extractor returns for one page: the article body and what a digest needs around it. */
+export type Article = {
+  title: string | null;
+  byline: string | null;
+  siteName: string | null;
+  /** ISO 8601 when the page gives a date it can be parsed from. */
+  publishedAt: string | null;
+  /** BCP 47 language tag, from the page or guessed from its script. */
+  lang: string | null;
+  canonicalUrl: string | null;
+  imageUrl: string | null;
+  /** The article body only, paragraphs separated by blank lines. */
+  text: string;
+  paragraphs: string[];
+  /** Set when the page looks like no article: `text` then holds the best that was found. */
+  warning?: string;
+};
+
+export type ExtractInput = {
+  /** The page's markup, or plain text when `contentType` says so. */
+  body: string;
+  /** The page's URL: resolves relative links and names the source. */
+  url?: string;
+  /** `text/plain` passes the body through as the article text. */
+  contentType?: string;
+};

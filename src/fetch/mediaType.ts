@@ -1,0 +1,50 @@
+import type { PageKind } from "./types.js";
+
+/** Which media types belong to which content family, and how to ask servers for them. */
+
+const KIND_OF_MEDIA_TYPE: ReadonlyMap<string, PageKind> = new Map<string, PageKind>([
+  ["text/html", "html"],
+  ["application/xhtml+xml", "html"],
+  ["text/plain", "text"],
+  ["application/rss+xml", "feed"],
+  ["application/atom+xml", "feed"],
+  ["application/rdf+xml", "feed"],
+  ["application/xml", "feed"],
+  ["text/xml", "feed"],
+  ["application/feed+json", "feed"],
+  ["application/json", "json"],
+]);
+
+const ACCEPT_OF_KIND: Record<PageKind, string> = {
+  html: "text/html,application/xhtml+xml",
+  text: "text/plain;q=0.9",
+  feed: "application/rss+xml,application/atom+xml,application/feed+json,application/xml;q=0.9,text/xml;q=0.9",
+  json: "application/json;q=0.9",
+};
+
+/** The media type of a Content-Type header, lower-cased and without parameters; "" when absent. */
+export function mediaTypeOf(header: string | undefined): string {
+  if (header === undefined) return "";
+  return (header.split(";")[0] ?? "").trim().toLowerCase();
+}
+
+/** The family of a media type, or undefined when Skim does not read it. */
+export function kindOf(mediaType: string): PageKind | undefined {
+  return KIND_OF_MEDIA_TYPE.get(mediaType);
+}
+
+/**
+ * The family of a body sent without a Content-Type. Only an unmistakable HTML start counts:
+ * guessing more would let binary files through as text.
+ */
+export function sniffKind(head: Uint8Array): PageKind | undefined {
+  let text = Buffer.from(head.subarray(0, 512)).toString("latin1");
+  if (text.startsWith("\xef\xbb\xbf")) text = text.slice(3);
+  text = text.trimStart().toLowerCase();
+  return text.startsWith("<!doctype html") || text.startsWith("<html") ? "html" : undefined;
+}
+
+/** An Accept header listing exactly the media types of the accepted families. */
+export function acceptHeader(kinds: readonly PageKind[]): string {
+  return [...new Set(kinds)].map((k) => ACCEPT_OF_KIND[k]).join(",");
+}
