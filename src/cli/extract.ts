@@ -4,7 +4,6 @@ import { gunzipSync } from "node:zlib";
 import type { Config } from "../../config/index.js";
 import { extractArticle } from "../extract/index.js";
 import type { Article } from "../extract/types.js";
-import { decodeBody } from "../fetch/decode.js";
 import type { Logger } from "../log.js";
 import { describeFetchFailure } from "../render/reasons.js";
 import { fail, ok, type Result } from "../result.js";
@@ -49,7 +48,7 @@ const isUrl = (s: string) => /^https?:\/\//i.test(s);
 /** Local files are read whole: a cap keeps a mistaken path to a huge file from eating memory. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
-type Loaded = { body: string; url?: string; contentType?: string };
+type Loaded = { body: string | Uint8Array; url?: string; contentType?: string };
 
 function readInput(path: string, baseUrl: string | undefined): Loaded {
   let bytes: Uint8Array = readFileSync(path);
@@ -57,8 +56,8 @@ function readInput(path: string, baseUrl: string | undefined): Loaded {
   const lower = path.toLowerCase();
   if (lower.endsWith(".gz")) bytes = gunzipSync(bytes, { maxOutputLength: MAX_FILE_BYTES });
   const plain = /\.(txt|text|md)(\.gz)?$/.test(lower);
-  const { text } = decodeBody(bytes, plain ? "text/plain" : undefined);
-  return { body: text, ...(baseUrl ? { url: baseUrl } : {}), ...(plain ? { contentType: "text/plain" } : {}) };
+  // Bytes go to the extractor as they are: it decodes them by the charset the page declares.
+  return { body: bytes, ...(baseUrl ? { url: baseUrl } : {}), ...(plain ? { contentType: "text/plain" } : {}) };
 }
 
 export function outputName(input: string): string {

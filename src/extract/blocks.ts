@@ -1,4 +1,5 @@
 import { NodeType, type HTMLElement, type Node, type TextNode } from "node-html-parser";
+import { rawAttr } from "./attr.js";
 
 /**
  * Flattens a parsed page into text blocks (runs of inline text between block boundaries) and a
@@ -94,11 +95,10 @@ const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]
 const SPACES = /\s+/g;
 
 function isHidden(el: HTMLElement): boolean {
-  const raw = el.rawAttrs;
-  if (raw.length === 0) return false;
-  if (el.getAttribute("hidden") !== undefined) return true;
-  if (el.getAttribute("aria-hidden") === "true") return true;
-  const style = el.getAttribute("style");
+  if (el.rawAttrs.length === 0) return false;
+  if (rawAttr(el, "hidden") !== undefined) return true;
+  if (rawAttr(el, "aria-hidden") === "true") return true;
+  const style = rawAttr(el, "style");
   if (style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style)) return true;
   return false;
 }
@@ -194,12 +194,13 @@ export function flatten(root: HTMLElement, options: FlattenOptions): Flattened {
       continue;
     }
     if (isHidden(el)) continue;
-    const cls = el.getAttribute("class");
-    const id = el.getAttribute("id");
+    // Parsed up front by node-html-parser: no attribute parsing needed for these two.
+    const cls = el.classNames || undefined;
+    const id = el.id || undefined;
     const hints = cls || id ? `${cls ?? ""} ${id ?? ""}`.toLowerCase() : "";
     const info = newInfo(el, tag, current, elements.length, hints);
     if (hints.length > 0) info.classWeight = hintWeight(cls) + hintWeight(id);
-    const role = el.getAttribute("role");
+    const role = rawAttr(el, "role");
     const chrome =
       (hints.length > 0 && UNLIKELY.test(hints) && !MAYBE.test(hints)) ||
       (role !== undefined && UNLIKELY_ROLES.has(role));

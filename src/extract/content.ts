@@ -142,11 +142,11 @@ function gatherSiblings(top: ElInfo, elements: ElInfo[]): Set<ElInfo> {
   const parent = top.parent;
   if (!parent) return roots;
   const threshold = Math.max(10, top.score * 0.2);
-  const cls = top.el.getAttribute("class") ?? "";
+  const cls = top.el.classNames;
   for (const s of childrenOf(parent, elements)) {
     if (s === top) continue;
     let bonus = 0;
-    if (cls !== "" && s.el.getAttribute("class") === cls) bonus += top.score * 0.2;
+    if (cls !== "" && s.el.classNames === cls) bonus += top.score * 0.2;
     if (s.scored && s.score + bonus >= threshold) {
       roots.add(s);
       continue;

@@ -2,7 +2,8 @@ import { parse } from "node-html-parser";
 import { flatten, type Block } from "./blocks.js";
 import { selectContent } from "./content.js";
 import { readMetadata } from "./metadata.js";
-import { prescan } from "./prescan.js";
+import { decodeAs, sniffCharset } from "../fetch/decode.js";
+import { prescan, prescanBytes, type Prescanned } from "./prescan.js";
 import { extractPlainText } from "./plainText.js";
 import { tidyBlocks } from "./tidy.js";
 import type { Article, ExtractInput } from "./types.js";
@@ -23,7 +24,13 @@ const PARSE_OPTIONS = {
   blockTextElements: { script: true, noscript: true, style: true, textarea: true },
 } as const;
 
-const looksLikeHtml = (body: string): boolean => /<(?:!doctype|html|head|body|p|div|article|br|meta|title)\b/i.test(body.slice(0, 65_536));
+const HTML_MARKER = /<(?:!doctype|html|head|body|p|div|article|br|meta|title)\b/i;
+
+/** Markup announces itself early; look at a small head first, a larger one only if needed. */
+function looksLikeHtml(body: string | Uint8Array): boolean {
+  const head = (n: number) => (typeof body === "string" ? body.slice(0, n) : latin1(body.subarray(0, n)));
+  return HTML_MARKER.test(head(4_096)) || (body.length > 4_096 && HTML_MARKER.test(head(65_536)));
+}
 
 /**
  * The article in a page: its body text and the facts a digest shows around it.
@@ -31,12 +38,13 @@ const looksLikeHtml = (body: string): boolean => /<(?:!doctype|html|head|body|p|
  */
 export function extractArticle(input: ExtractInput): Article {
   const type = input.contentType?.toLowerCase() ?? "";
-  if (type.startsWith("text/plain") || (!type.includes("html") && !looksLikeHtml(input.body))) {
-    return extractPlainText(input.body, input.url);
+  const body = input.body;
+  if (type.startsWith("text/plain") || (!type.includes("html") && !looksLikeHtml(body))) {
+    const text = typeof body === "string" ? body : decodeAs(body, sniffCharset(body, input.contentType));
+    return extractPlainText(text, input.url);
   }
-  const html = input.body.length > MAX_HTML_CHARS ? input.body.slice(0, MAX_HTML_CHARS) : input.body;
-  const { html: markup, jsonLd } = prescan(html);
-  const root = parse(markup, PARSE_OPTIONS);
+  const { html: markup, jsonLd } = readMarkup(body, input.contentType);
+  const root = parse(markup.length > MAX_HTML_CHARS ? markup.slice(0, MAX_HTML_CHARS) : markup, PARSE_OPTIONS);
   const meta = readMetadata(root, input.url, jsonLd);
 
   let blocks = pass(root, true);
@@ -60,6 +68,19 @@ export function extractArticle(input: ExtractInput): Article {
   if (text.length === 0) article.warning = "no readable text found on the page";
   else if (weightOf(blocks) < MIN_ARTICLE_WEIGHT) article.warning = "the page has little text: it may not be an article";
   return article;
+}
+
+const latin1 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+
+/** Charsets whose bytes for `<`, letters and `>` are not plain ASCII: cut only after decoding. */
+const NOT_ASCII_COMPATIBLE = /^(utf-16|iso-2022)/;
+
+function readMarkup(body: string | Uint8Array, contentType: string | undefined): Prescanned {
+  if (typeof body === "string") return prescan(body);
+  const charset = sniffCharset(body, contentType);
+  if (NOT_ASCII_COMPATIBLE.test(charset)) return prescan(decodeAs(body, charset));
+  const cut = prescanBytes(body);
+  return { html: decodeAs(cut.bytes, charset), jsonLd: cut.jsonLd.map((b) => decodeAs(b, charset)) };
 }
 
 function pass(root: ReturnType<typeof parse>, strict: boolean): Block[] {

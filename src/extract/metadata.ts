@@ -1,4 +1,5 @@
 import { NodeType, type HTMLElement, type Node } from "node-html-parser";
+import { rawAttr } from "./attr.js";
 import { readLinkedData, type LinkedArticle } from "./jsonld.js";
 
 /** Page facts from `<meta>`, `<link>`, `<title>`, JSON-LD and microdata, gathered in one iterative pass. */
@@ -125,10 +126,10 @@ export function readMetadata(root: HTMLElement, url: string | undefined, jsonLd:
         if (firstH1 === null) firstH1 = clean(textOf(el, 400));
         break;
       case "a":
-        if (relAuthor === null && el.getAttribute("rel")?.toLowerCase() === "author") relAuthor = clean(textOf(el, 200));
+        if (relAuthor === null && rawAttr(el, "rel")?.toLowerCase() === "author") relAuthor = clean(textOf(el, 200));
         break;
     }
-    const itemprop = el.getAttribute("itemprop");
+    const itemprop = rawAttr(el, "itemprop");
     if (itemprop) {
       if (itemprop === "author" && itempropAuthor === null && tag !== "meta") {
         itempropAuthor = clean(textOf(el, 200));

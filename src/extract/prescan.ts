@@ -2,43 +2,117 @@
  * Cuts what can never be article text (scripts, styles, inline SVG, templates, comments) out of
  * the markup before it is parsed. On news pages that is often most of the bytes, and parsing is
  * the extractor's main cost. JSON-LD scripts are kept aside for the metadata reader.
- * A linear scan with indexOf: no regular expression runs over the whole page.
+ * Each regular expression here is a literal search that cannot backtrack.
  */
 export type Prescanned = { html: string; jsonLd: string[] };
 
-const INERT = ["script", "style", "svg", "template", "noscript"] as const;
+const OPEN = /<(?:(!--)|(script|style|svg|template|noscript)(?=[\s/>]))/gi;
+const CLOSE: Record<string, RegExp> = {
+  script: /<\/script\s*>/gi,
+  style: /<\/style\s*>/gi,
+  svg: /<\/svg\s*>/gi,
+  template: /<\/template\s*>/gi,
+  noscript: /<\/noscript\s*>/gi,
+};
+const JSON_LD = /application\/ld\+json/i;
 
 export function prescan(html: string): Prescanned {
-  const lower = html.toLowerCase();
   const out: string[] = [];
   const jsonLd: string[] = [];
   let pos = 0;
-  let from = 0;
-  while (from < html.length) {
-    const lt = lower.indexOf("<", from);
-    if (lt < 0) break;
-    if (lower.startsWith("<!--", lt)) {
-      const end = lower.indexOf("-->", lt + 4);
-      const stop = end < 0 ? html.length : end + 3;
-      out.push(html.slice(pos, lt));
-      pos = from = stop;
-      continue;
+  OPEN.lastIndex = 0;
+  for (let m = OPEN.exec(html); m !== null; m = OPEN.exec(html)) {
+    const start = m.index;
+    let stop: number;
+    if (m[1] !== undefined) {
+      const end = html.indexOf("-->", start + 4);
+      stop = end < 0 ? html.length : end + 3;
+    } else {
+      const tag = m[2]!.toLowerCase();
+      const openEnd = html.indexOf(">", start);
+      if (openEnd < 0) {
+        stop = html.length;
+      } else {
+        const close = CLOSE[tag]!;
+        close.lastIndex = openEnd;
+        const c = close.exec(html);
+        stop = c ? c.index + c[0].length : html.length;
+        if (tag === "script" && JSON_LD.test(html.slice(start, openEnd))) {
+          jsonLd.push(html.slice(openEnd + 1, c ? c.index : html.length));
+        }
+      }
     }
-    const tag = INERT.find((t) => lower.startsWith(t, lt + 1) && !/[a-z0-9-]/.test(lower[lt + 1 + t.length] ?? ""));
-    if (!tag) {
-      from = lt + 1;
-      continue;
-    }
-    const openEnd = lower.indexOf(">", lt);
-    const close = openEnd < 0 ? -1 : lower.indexOf(`</${tag}`, openEnd);
-    const closeEnd = close < 0 ? -1 : lower.indexOf(">", close);
-    const stop = closeEnd < 0 ? html.length : closeEnd + 1;
-    if (tag === "script" && openEnd > 0 && /application\/ld\+json/.test(lower.slice(lt, openEnd))) {
-      jsonLd.push(html.slice(openEnd + 1, close < 0 ? html.length : close));
-    }
-    out.push(html.slice(pos, lt));
-    pos = from = stop;
+    out.push(html.slice(pos, start));
+    pos = stop;
+    OPEN.lastIndex = stop;
   }
   out.push(html.slice(pos));
   return { html: out.join(""), jsonLd };
+}
+
+export type PrescannedBytes = { bytes: Uint8Array; jsonLd: Uint8Array[] };
+
+const NAMES = ["script", "style", "svg", "template", "noscript"].map((n) => Buffer.from(n, "latin1"));
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+
+/** Case-insensitive match of a lower-case ASCII word at `at`. */
+function wordAt(buf: Buffer, at: number, word: Buffer): boolean {
+  if (at + word.length > buf.length) return false;
+  for (let k = 0; k < word.length; k++) {
+    const b = buf[at + k]!;
+    if ((b >= 0x41 && b <= 0x5a ? b | 0x20 : b) !== word[k]) return false;
+  }
+  return true;
+}
+
+const isBoundary = (b: number | undefined) => b === undefined || b === GT || b === SLASH || b === 0x20 || (b >= 0x09 && b <= 0x0d);
+
+/** Index just past `</name ... >` at or after `from`, or -1. */
+function closeOf(buf: Buffer, from: number, name: Buffer): { start: number; end: number } | null {
+  for (let i = buf.indexOf("</", from, "latin1"); i >= 0; i = buf.indexOf("</", i + 2, "latin1")) {
+    if (wordAt(buf, i + 2, name) && isBoundary(buf[i + 2 + name.length])) {
+      const end = buf.indexOf(GT, i + 2 + name.length);
+      return { start: i, end: end < 0 ? buf.length : end + 1 };
+    }
+  }
+  return null;
+}
+
+/**
+ * The same cut on undecoded bytes, for ASCII-compatible charsets: decoding is a large share of
+ * the cost of reading a page, and most of a news page's bytes are the scripts thrown away here.
+ */
+export function prescanBytes(bytes: Uint8Array): PrescannedBytes {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const kept: Buffer[] = [];
+  const jsonLd: Uint8Array[] = [];
+  let pos = 0;
+  for (let i = buf.indexOf(LT); i >= 0 && i < buf.length; i = buf.indexOf(LT, i + 1)) {
+    let stop = -1;
+    if (buf[i + 1] === 0x21 && buf[i + 2] === 0x2d && buf[i + 3] === 0x2d) {
+      const end = buf.indexOf("-->", i + 4, "latin1");
+      stop = end < 0 ? buf.length : end + 3;
+    } else {
+      const name = NAMES.find((n) => wordAt(buf, i + 1, n) && isBoundary(buf[i + 1 + n.length]));
+      if (!name) continue;
+      const openEnd = buf.indexOf(GT, i);
+      if (openEnd < 0) {
+        stop = buf.length;
+      } else {
+        const close = closeOf(buf, openEnd + 1, name);
+        stop = close ? close.end : buf.length;
+        if (name === NAMES[0] && JSON_LD.test(buf.toString("latin1", i, openEnd))) {
+          jsonLd.push(buf.subarray(openEnd + 1, close ? close.start : buf.length));
+        }
+      }
+    }
+    kept.push(buf.subarray(pos, i));
+    pos = stop;
+    i = stop - 1;
+  }
+  if (pos === 0) return { bytes, jsonLd };
+  kept.push(buf.subarray(pos));
+  return { bytes: Buffer.concat(kept), jsonLd };
 }

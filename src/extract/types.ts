@@ -17,10 +17,14 @@ export type Article = {
 };
 
 export type ExtractInput = {
-  /** The page's markup, or plain text when `contentType` says so. */
-  body: string;
+  /**
+   * The page's markup (or plain text when `contentType` says so), as text or as the bytes that
+   * came off the wire or disk; bytes are decoded by the charset the page declares, and decoding
+   * them here lets the extractor skip the scripts and styles it would throw away anyway.
+   */
+  body: string | Uint8Array;
   /** The page's URL: resolves relative links and names the source. */
   url?: string;
-  /** `text/plain` passes the body through as the article text. */
+  /** The Content-Type header: `text/plain` passes the body through; a charset decodes bytes. */
   contentType?: string;
 };

@@ -65,6 +65,12 @@ function fromXmlDeclaration(head: string): string | undefined {
 }
 
 function decodeWith(encoding: string, bytes: Uint8Array): string | undefined {
+  if (encoding === "utf-8") {
+    // Buffer's UTF-8 decoder is several times faster than TextDecoder's on Node 20 and also
+    // swaps bad bytes for U+FFFD; only the BOM is left for us to drop.
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
   try {
     // Non-fatal decoding swaps bad bytes for U+FFFD; a BOM matching the encoding is dropped.
     return new TextDecoder(encoding).decode(bytes);
@@ -73,16 +79,27 @@ function decodeWith(encoding: string, bytes: Uint8Array): string | undefined {
   }
 }
 
-export function decodeBody(bytes: Uint8Array, contentTypeHeader?: string): { text: string; charset: string } {
+/** The charset a page's bytes are in, by the browser's order of evidence. */
+export function sniffCharset(bytes: Uint8Array, contentTypeHeader?: string): string {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PRESCAN_BYTES)).toString(
     "latin1",
   );
-  const charset =
+  return (
     fromBom(bytes) ??
     encodingFor(charsetParam(contentTypeHeader)) ??
     fromMeta(head) ??
     fromXmlDeclaration(head) ??
-    "utf-8";
+    "utf-8"
+  );
+}
+
+/** Bytes in a known charset to text; undecodable input falls back to UTF-8 with U+FFFD. */
+export function decodeAs(bytes: Uint8Array, charset: string): string {
+  return decodeWith(charset, bytes) ?? decodeWith("utf-8", bytes) ?? "";
+}
+
+export function decodeBody(bytes: Uint8Array, contentTypeHeader?: string): { text: string; charset: string } {
+  const charset = sniffCharset(bytes, contentTypeHeader);
   const text = decodeWith(charset, bytes);
   if (text !== undefined) return { text, charset };
   return { text: decodeWith("utf-8", bytes) ?? "", charset: "utf-8" };
