@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import { parse as parseDotenv } from "dotenv";
 
 /**
  * Every setting Skim reads, parsed once from the environment (and an optional `.env` file)
@@ -178,7 +178,9 @@ export function loadConfig(options: { env?: Env; dotenvPath?: string | null } = 
   let fromFile: Record<string, string> = {};
   if (path !== null && existsSync(path)) {
     try {
-      fromFile = parseDotenv(readFileSync(path));
+      // Loaded only when there is a file to read: most runs have none, and start-up time counts.
+      const dotenv = createRequire(import.meta.url)("dotenv") as typeof import("dotenv");
+      fromFile = dotenv.parse(readFileSync(path));
     } catch (err) {
       throw new ConfigError(path, `cannot read the .env file (${(err as Error).message})`);
     }

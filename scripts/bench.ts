@@ -3,9 +3,10 @@
  * Readability on linkedom in the same run — in process (per page) and as whole processes.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { extractArticle } from "../src/extract/index.js";
@@ -95,14 +96,25 @@ function main(): void {
   print(`speed-up: ${(readability.medianMs / skim.medianMs).toFixed(1)}x median, ${(skim.pagesPerSecond / readability.pagesPerSecond).toFixed(1)}x throughput`);
 
   const skimBin = resolve(here, "../../bin/skim.js");
-  const skimProc = timeProcess([skimBin, "extract", ...files]);
-  const readProc = timeProcess([join(here, "readabilityBatch.js"), ...files]);
-  print(`\nwhole process over ${files.length} files (median of 5 runs, start-up included):`);
-  print(`skim extract --out-dir     ${skimProc.medianMs.toFixed(0)} ms  peak RSS ${skimProc.peakRssMb.toFixed(0)} MB`);
-  print(`readability batch script   ${readProc.medianMs.toFixed(0)} ms  peak RSS ${readProc.peakRssMb.toFixed(0)} MB`);
-  print(`speed-up: ${(readProc.medianMs / skimProc.medianMs).toFixed(1)}x`);
-  const start = timeProcess([skimBin, "extract", files[0]!], 9);
-  print(`skim extract, one page      ${start.medianMs.toFixed(0)} ms (start-up bound)`);
+  // The dev set is stored gzipped; pages people extract are usually plain .html files.
+  const plainDir = mkdtempSync(join(tmpdir(), "skim-bench-html-"));
+  const plainFiles = files.map((f) => {
+    const out = join(plainDir, basename(f).replace(/\.gz$/, ""));
+    writeFileSync(out, gunzipSync(readFileSync(f)));
+    return out;
+  });
+  for (const [label, set] of [[".html", plainFiles], [".html.gz", files]] as const) {
+    const skimProc = timeProcess([skimBin, "extract", ...set]);
+    const readProc = timeProcess([join(here, "readabilityBatch.js"), ...set]);
+    print(`\nwhole process over the ${set.length} ${label} files (median of 5 runs, start-up included):`);
+    print(`skim extract --out-dir     ${skimProc.medianMs.toFixed(0)} ms  peak RSS ${skimProc.peakRssMb.toFixed(0)} MB`);
+    print(`readability batch script   ${readProc.medianMs.toFixed(0)} ms  peak RSS ${readProc.peakRssMb.toFixed(0)} MB`);
+    print(`speed-up: ${(readProc.medianMs / skimProc.medianMs).toFixed(1)}x`);
+  }
+  const start = timeProcess([skimBin, "extract", plainFiles[0]!], 9);
+  const bare = timeProcess([join(here, "lib/noop.js")], 9);
+  print(`\nskim extract, one page      ${start.medianMs.toFixed(0)} ms (node itself: ${bare.medianMs.toFixed(0)} ms)`);
+  rmSync(plainDir, { recursive: true, force: true });
 }
 
 main();

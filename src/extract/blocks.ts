@@ -1,5 +1,6 @@
 import { NodeType, type HTMLElement, type Node, type TextNode } from "node-html-parser";
 import { rawAttr } from "./attr.js";
+import { tagName } from "./tagName.js";
 
 /**
  * Flattens a parsed page into text blocks (runs of inline text between block boundaries) and a
@@ -88,6 +89,28 @@ function hintWeight(value: string | undefined): number {
   return w;
 }
 
+type Hint = { hints: string; unlikely: boolean; weight: number };
+const NO_HINT: Hint = { hints: "", unlikely: false, weight: 0 };
+/** Pages repeat a few class names thousands of times: judge each class-and-id pair once. */
+const hintCache = new Map<string, Hint>();
+const HINT_CACHE_LIMIT = 20_000;
+
+function hintOf(el: HTMLElement): Hint {
+  // Both parsed up front by node-html-parser: no attribute parsing needed for them.
+  const cls = el.classList.length > 0 ? el.classNames : "";
+  const id = el.id;
+  if (cls === "" && id === "") return NO_HINT;
+  const key = `${cls}#${id}`;
+  let hint = hintCache.get(key);
+  if (hint === undefined) {
+    const hints = `${cls} ${id}`.toLowerCase();
+    hint = { hints, unlikely: UNLIKELY.test(hints) && !MAYBE.test(hints), weight: hintWeight(cls) + hintWeight(id) };
+    if (hintCache.size >= HINT_CACHE_LIMIT) hintCache.clear();
+    hintCache.set(key, hint);
+  }
+  return hint;
+}
+
 const UNLIKELY_ROLES = new Set(["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog", "banner", "contentinfo"]);
 
 const COMMAS = /[,\u060C\u3001\uFE50\uFE51\uFF0C\u201A]/g;
@@ -121,7 +144,9 @@ export function textWeight(text: string): number {
   return text.length + (cjk ? cjk.length * 2 : 0);
 }
 
-type Frame = { node: Node; exit: false } | { info: ElInfo; exit: true; block: boolean; link: boolean };
+/** Marks, on the walk's stack, the end of a link: inline elements get no record of their own. */
+const LINK_END = { linkEnd: true } as const;
+type Frame = Node | ElInfo | typeof LINK_END;
 
 export function flatten(root: HTMLElement, options: FlattenOptions): Flattened {
   const blocks: Block[] = [];
@@ -129,12 +154,11 @@ export function flatten(root: HTMLElement, options: FlattenOptions): Flattened {
   let parts: string[] = [];
   let partLink = 0;
   let linkDepth = 0;
-  let owner: ElInfo | null = null;
+  // The innermost block element: owner of the text being gathered, and parent of the next block.
   let current: ElInfo | null = null;
-  const owners: ElInfo[] = [];
 
   const flush = () => {
-    if (parts.length === 0 || owner === null) {
+    if (parts.length === 0 || current === null) {
       parts = [];
       partLink = 0;
       return;
@@ -143,28 +167,28 @@ export function flatten(root: HTMLElement, options: FlattenOptions): Flattened {
     if (text.length > 0) {
       blocks.push({
         text, weight: textWeight(text), chars: text.length, linkChars: Math.min(partLink, text.length),
-        owner, order: elements.length,
+        owner: current, order: elements.length,
       });
     }
     parts = [];
     partLink = 0;
   };
 
-  const stack: Frame[] = [{ node: root, exit: false }];
+  // Nodes to visit, and (pushed beneath an element's children) the record or marker that closes it.
+  const stack: Frame[] = [root];
   while (stack.length > 0) {
     const frame = stack.pop()!;
-    if (frame.exit) {
-      if (frame.block) {
-        flush();
-        owners.pop();
-        owner = owners.length > 0 ? owners[owners.length - 1]! : null;
-      }
-      if (frame.link) linkDepth--;
-      frame.info.end = elements.length;
-      current = frame.info.parent;
+    if (frame === LINK_END) {
+      linkDepth--;
       continue;
     }
-    const node = frame.node;
+    if ("order" in frame) {
+      flush();
+      frame.end = elements.length;
+      current = frame.parent;
+      continue;
+    }
+    const node = frame as Node;
     if (node.nodeType === NodeType.TEXT_NODE) {
       const t = (node as TextNode).text;
       if (t.length > 0) {
@@ -175,7 +199,7 @@ export function flatten(root: HTMLElement, options: FlattenOptions): Flattened {
     }
     if (node.nodeType !== NodeType.ELEMENT_NODE) continue;
     const el = node as HTMLElement;
-    const tag = el.rawTagName ? el.rawTagName.toLowerCase() : "#root";
+    const tag = el.rawTagName ? tagName(el) : "#root";
     if (tag === "img" || tag === "picture") {
       if (current) current.images++;
       continue;
@@ -194,36 +218,28 @@ export function flatten(root: HTMLElement, options: FlattenOptions): Flattened {
       continue;
     }
     if (isHidden(el)) continue;
-    // Parsed up front by node-html-parser: no attribute parsing needed for these two.
-    const cls = el.classNames || undefined;
-    const id = el.id || undefined;
-    const hints = cls || id ? `${cls ?? ""} ${id ?? ""}`.toLowerCase() : "";
-    const info = newInfo(el, tag, current, elements.length, hints);
-    if (hints.length > 0) info.classWeight = hintWeight(cls) + hintWeight(id);
-    const role = rawAttr(el, "role");
-    const chrome =
-      (hints.length > 0 && UNLIKELY.test(hints) && !MAYBE.test(hints)) ||
-      (role !== undefined && UNLIKELY_ROLES.has(role));
-    if (chrome && tag !== "body" && tag !== "a" && tag !== "html" && tag !== "main" && tag !== "article") {
-      info.unlikely = true;
-      if (options.stripUnlikely) continue;
-    }
-    elements.push(info);
-    const block = BLOCK_TAGS.has(tag) || current === null;
-    if (block) {
-      flush();
-      if (current) current.blockChildren++;
-      owners.push(info);
-      owner = info;
-    }
-    if (tag === "p") info.paragraphs++;
-    if (tag === "li") info.listItems++;
-    const link = tag === "a";
-    if (link) linkDepth++;
-    stack.push({ info, exit: true, block, link });
-    current = info;
+    const hint = hintOf(el);
+    const role = hint === NO_HINT && el.rawAttrs.length === 0 ? undefined : rawAttr(el, "role");
+    const chrome = hint.unlikely || (role !== undefined && UNLIKELY_ROLES.has(role));
+    const exempt = tag === "body" || tag === "a" || tag === "html" || tag === "main" || tag === "article";
+    if (chrome && !exempt && options.stripUnlikely) continue;
     const kids = el.childNodes;
-    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i]!, exit: false });
+    if (BLOCK_TAGS.has(tag) || current === null) {
+      flush();
+      const info = newInfo(el, tag, current, elements.length, hint.hints);
+      info.classWeight = hint.weight;
+      info.unlikely = chrome && !exempt;
+      if (tag === "p") info.paragraphs++;
+      if (tag === "li") info.listItems++;
+      if (current) current.blockChildren++;
+      elements.push(info);
+      stack.push(info);
+      current = info;
+    } else if (tag === "a") {
+      linkDepth++;
+      stack.push(LINK_END);
+    }
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
   }
   flush();
 

@@ -21,15 +21,18 @@ const PARSE_OPTIONS = {
   comment: false,
   // Keep unclosed elements nested as browsers do; the library's fix-up pass is quadratic on them.
   parseNoneClosedTags: true,
-  blockTextElements: { script: true, noscript: true, style: true, textarea: true },
+  // prescan has already cut scripts and styles out: no element needs raw-text parsing, and each
+  // entry here costs a regular-expression test on every tag.
+  blockTextElements: {},
 } as const;
 
 const HTML_MARKER = /<(?:!doctype|html|head|body|p|div|article|br|meta|title)\b/i;
 
 /** Markup announces itself early; look at a small head first, a larger one only if needed. */
-function looksLikeHtml(body: string | Uint8Array): boolean {
-  const head = (n: number) => (typeof body === "string" ? body.slice(0, n) : latin1(body.subarray(0, n)));
-  return HTML_MARKER.test(head(4_096)) || (body.length > 4_096 && HTML_MARKER.test(head(65_536)));
+function looksLikeHtml(source: Source): boolean {
+  const head = (n: number) => (typeof source === "string" ? source.slice(0, n) : latin1(source.bytes.subarray(0, n)));
+  const length = typeof source === "string" ? source.length : source.bytes.length;
+  return HTML_MARKER.test(head(4_096)) || (length > 4_096 && HTML_MARKER.test(head(65_536)));
 }
 
 /**
@@ -38,12 +41,11 @@ function looksLikeHtml(body: string | Uint8Array): boolean {
  */
 export function extractArticle(input: ExtractInput): Article {
   const type = input.contentType?.toLowerCase() ?? "";
-  const body = input.body;
-  if (type.startsWith("text/plain") || (!type.includes("html") && !looksLikeHtml(body))) {
-    const text = typeof body === "string" ? body : decodeAs(body, sniffCharset(body, input.contentType));
-    return extractPlainText(text, input.url);
+  const source = toSource(input.body, input.contentType);
+  if (type.startsWith("text/plain") || (!type.includes("html") && !looksLikeHtml(source))) {
+    return extractPlainText(typeof source === "string" ? source : decodeAs(source.bytes, source.charset), input.url);
   }
-  const { html: markup, jsonLd } = readMarkup(body, input.contentType);
+  const { html: markup, jsonLd } = readMarkup(source);
   const root = parse(markup.length > MAX_HTML_CHARS ? markup.slice(0, MAX_HTML_CHARS) : markup, PARSE_OPTIONS);
   const meta = readMetadata(root, input.url, jsonLd);
 
@@ -75,11 +77,19 @@ const latin1 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset
 /** Charsets whose bytes for `<`, letters and `>` are not plain ASCII: cut only after decoding. */
 const NOT_ASCII_COMPATIBLE = /^(utf-16|iso-2022)/;
 
-function readMarkup(body: string | Uint8Array, contentType: string | undefined): Prescanned {
-  if (typeof body === "string") return prescan(body);
+/** Text, or bytes in an ASCII-compatible charset, which can be searched for markup undecoded. */
+type Source = string | { bytes: Uint8Array; charset: string };
+
+function toSource(body: string | Uint8Array, contentType: string | undefined): Source {
+  if (typeof body === "string") return body;
   const charset = sniffCharset(body, contentType);
-  if (NOT_ASCII_COMPATIBLE.test(charset)) return prescan(decodeAs(body, charset));
-  const cut = prescanBytes(body);
+  return NOT_ASCII_COMPATIBLE.test(charset) ? decodeAs(body, charset) : { bytes: body, charset };
+}
+
+function readMarkup(source: Source): Prescanned {
+  if (typeof source === "string") return prescan(source);
+  const { bytes, charset } = source;
+  const cut = prescanBytes(bytes);
   return { html: decodeAs(cut.bytes, charset), jsonLd: cut.jsonLd.map((b) => decodeAs(b, charset)) };
 }
 

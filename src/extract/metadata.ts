@@ -1,5 +1,6 @@
 import { NodeType, type HTMLElement, type Node } from "node-html-parser";
 import { rawAttr } from "./attr.js";
+import { tagName } from "./tagName.js";
 import { readLinkedData, type LinkedArticle } from "./jsonld.js";
 
 /** Page facts from `<meta>`, `<link>`, `<title>`, JSON-LD and microdata, gathered in one iterative pass. */
@@ -90,12 +91,10 @@ export function readMetadata(root: HTMLElement, url: string | undefined, jsonLd:
   let firstTime: string | null = null;
   let firstH1: string | null = null;
 
-  const stack: Node[] = [root];
+  const stack: HTMLElement[] = [root];
   while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n.nodeType !== NodeType.ELEMENT_NODE) continue;
-    const el = n as HTMLElement;
-    const tag = el.rawTagName?.toLowerCase() ?? "";
+    const el = stack.pop()!;
+    const tag = tagName(el);
     switch (tag) {
       case "meta": {
         const key = (el.getAttribute("property") ?? el.getAttribute("name") ?? el.getAttribute("itemprop") ?? el.getAttribute("http-equiv"))?.toLowerCase();
@@ -137,7 +136,9 @@ export function readMetadata(root: HTMLElement, url: string | undefined, jsonLd:
         itempropDate = el.getAttribute("content") ?? el.getAttribute("datetime") ?? null;
       }
     }
-    for (let i = el.childNodes.length - 1; i >= 0; i--) stack.push(el.childNodes[i]!);
+    const kids = el.childNodes;
+    // Only elements carry metadata: text nodes, most of the tree, are not even stacked.
+    for (let i = kids.length - 1; i >= 0; i--) if (kids[i]!.nodeType === NodeType.ELEMENT_NODE) stack.push(kids[i] as HTMLElement);
   }
 
   const linked = readLinkedData(scripts);

@@ -110,3 +110,43 @@ describe("extractArticle", () => {
     expect(extractArticle({ body: unclosed }).text).toBe(sentence);
   });
 });
+
+describe("extractArticle on bytes", () => {
+  const paragraph = (s: string) => `<p>${s}</p>`.repeat(4);
+
+  it("decodes by the page's <meta charset> and skips scripts before decoding", () => {
+    // "Привет, мир" in windows-1251, inside a page that declares it.
+    const hello = Buffer.from("cff0e8e2e5f22c20ece8f0", "hex");
+    const sentence = Buffer.concat([hello, Buffer.from(". This sentence is long enough to count as a paragraph of prose here.")]);
+    const html = Buffer.concat([
+      Buffer.from(`<html><head><meta charset="windows-1251"><title>T</title><script>var x = "<p>not text</p>";</script></head><body><article>`),
+      ...Array.from({ length: 4 }, () => Buffer.concat([Buffer.from("<p>"), sentence, Buffer.from("</p>")])),
+      Buffer.from(`</article></body></html>`),
+    ]);
+    const a = extractArticle({ body: html });
+    expect(a.paragraphs).toHaveLength(4);
+    expect(a.paragraphs[0]).toMatch(/^Привет, мир\. This sentence/);
+    expect(a.text).not.toContain("not text");
+  });
+
+  it("takes the charset from the Content-Type header, and decodes UTF-16 before cutting", () => {
+    const text = "Grüße aus Köln, wo es heute regnet, und zwar den ganzen Tag lang, ohne Pause.";
+    const latin1 = Buffer.from(`<html><body><div class="story">${paragraph(text)}</div></body></html>`, "latin1");
+    expect(extractArticle({ body: latin1, contentType: "text/html; charset=iso-8859-1" }).paragraphs[0]).toBe(text);
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`<html><body><script>x()</script><div>${paragraph(text)}</div></body></html>`, "utf16le")]);
+    expect(extractArticle({ body: utf16 }).paragraphs).toEqual(Array(4).fill(text));
+  });
+
+  it("gives the same article from bytes as from the decoded text", () => {
+    const html = `<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"Bytes or text","author":{"name":"Kim"}}</script>
+      <!-- a comment with <p>markup</p> --><style>p{color:red}</style></head><body><svg><text>icon</text></svg><main>${paragraph(
+        "The same words, whichever way they come in, should give the same article every time.",
+      )}</main></body></html>`;
+    const fromText = extractArticle({ body: html });
+    const fromBytes = extractArticle({ body: Buffer.from(html) });
+    expect(fromBytes).toEqual(fromText);
+    expect(fromText.title).toBe("Bytes or text");
+    expect(fromText.byline).toBe("Kim");
+    expect(fromText.text).not.toMatch(/icon|markup|color/);
+  });
+});
