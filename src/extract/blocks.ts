@@ -75,6 +75,9 @@ const HEADING = /^h[1-6]$/;
 const UNLIKELY =
   /-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|cookie|consent|newsletter|subscribe|share|sharing|promo|outbrain|taboola|recirc|trending|most-?popular|signup|modal|overlay|toolbar|navbar|masthead|tags?-list|author-bio|gallery|slideshow|carousel|lightbox|caption|photo|credit/;
 const MAYBE = /and|article|body|column|content|main|shadow|story|entry|post|text/;
+/** Chrome that names itself so plainly that a content-sounding word beside it does not rescue it. */
+const SURELY_CHROME =
+  /author-?bio|author-?box|about-(the-)?author|newsletter|cookie|consent|gdpr|social-?share|share-?(bar|buttons|tools)|related-(posts|articles|stories|content)|recirc|outbrain|taboola|callout/;
 
 const POSITIVE = /article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story/;
 const NEGATIVE =
@@ -104,7 +107,8 @@ function hintOf(el: HTMLElement): Hint {
   let hint = hintCache.get(key);
   if (hint === undefined) {
     const hints = `${cls} ${id}`.toLowerCase();
-    hint = { hints, unlikely: UNLIKELY.test(hints) && !MAYBE.test(hints), weight: hintWeight(cls) + hintWeight(id) };
+    const unlikely = (UNLIKELY.test(hints) && !MAYBE.test(hints)) || SURELY_CHROME.test(hints);
+    hint = { hints, unlikely, weight: hintWeight(cls) + hintWeight(id) };
     if (hintCache.size >= HINT_CACHE_LIMIT) hintCache.clear();
     hintCache.set(key, hint);
   }

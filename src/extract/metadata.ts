@@ -1,19 +1,13 @@
 import { NodeType, type HTMLElement, type Node } from "node-html-parser";
 import { rawAttr } from "./attr.js";
 import { tagName } from "./tagName.js";
+import type { Article } from "./types.js";
 import { readLinkedData, type LinkedArticle } from "./jsonld.js";
 
 /** Page facts from `<meta>`, `<link>`, `<title>`, JSON-LD and microdata, gathered in one iterative pass. */
-export type Metadata = {
-  title: string | null;
+export type Metadata = Pick<Article, "title" | "byline" | "siteName" | "publishedAt" | "lang" | "canonicalUrl" | "imageUrl"> & {
   /** The `<title>`, which often carries the site's name after a separator. */
   documentTitle: string | null;
-  byline: string | null;
-  siteName: string | null;
-  publishedAt: string | null;
-  lang: string | null;
-  canonicalUrl: string | null;
-  imageUrl: string | null;
   linked: LinkedArticle | null;
 };
 

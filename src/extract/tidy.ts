@@ -1,4 +1,5 @@
 import type { Block } from "./blocks.js";
+import { isDateline } from "./dateline.js";
 import type { Metadata } from "./metadata.js";
 
 /**
@@ -12,18 +13,13 @@ const BOILERPLATE = [
   /^(share|share this|share this article|share on \w+|tweet|email|print|comments?|\d+ comments?)$/i,
   /^(read more|continue reading|see more|show more|load more|more:?|related:?|related articles?|related stories|recommended|you may also like|most popular|trending)\b.{0,80}$/i,
   /^(sign up|subscribe|join our|get our|follow us|like us)\b.{0,160}(newsletter|inbox|email|updates|facebook|twitter|instagram)/i,
+  /^(subscribe|sign up|sign in|log in|register)\b.{0,120}$/i,
   /^(previous|next) (article|post|story)\b/i,
   /^(image|photo|picture|video)( credit)?:/i,
   /^(copyright|©)\s/i,
   /^no time to read\?/i,
 ];
 
-const MONTH = "(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?";
-/** A line that is only a date stamp, maybe with "Published"/"Updated" and a time. */
-const DATE_LINE = new RegExp(
-  `^(posted|published|updated|last updated|modified|date)?:?\\s*(on\\s+)?([a-z]{3,9},?\\s+)?(${MONTH}\\s+\\d{1,2}|\\d{1,2}\\s+${MONTH}|\\d{4}-\\d{2}-\\d{2}|\\d{1,2}[/.]\\d{1,2}[/.]\\d{2,4})`,
-  "i",
-);
 const BYLINE = /^(by|from|written by|posted by|von|par|por|автор)\s+[\p{Lu}][\p{L}'’.-]+(\s+[\p{L}'’.-]+){0,4}\s*(,|\||$)/iu;
 
 const URL_RUN = /\bhttps?:\/\/\S+/g;
@@ -39,7 +35,7 @@ function mostlyUrls(text: string): boolean {
 /** Short lines that only state who wrote the piece or when. */
 function isDatelineOrByline(text: string, byline: string | null): boolean {
   if (text.length > 120) return false;
-  if (DATE_LINE.test(text)) return true;
+  if (isDateline(text)) return true;
   if (BYLINE.test(text)) return true;
   if (byline && normalize(text) === normalize(byline)) return true;
   return false;
@@ -56,7 +52,7 @@ export function tidyBlocks(blocks: readonly Block[], meta: Metadata): string[] {
     if (i < 12 && isDatelineOrByline(text, meta.byline)) continue;
     if (mostlyUrls(text)) continue;
     // Link-only lines inside the article are "related" teasers, not prose.
-    if (b.chars > 0 && b.linkChars / b.chars > 0.9 && b.chars < 200) continue;
+    if (b.chars > 0 && b.linkChars / b.chars > 0.75 && b.chars < 200) continue;
     // The first-level heading above the body is the headline, whatever the metadata calls it.
     if (b.owner.tag === "h1" && out.length === 0) continue;
     if (i < 8 && title) {

@@ -43,3 +43,18 @@ describe("extractArticle on golden pages", () => {
     });
   }
 });
+
+describe("prescan", () => {
+  it("cuts the same markup from bytes as from text, on every golden page", async () => {
+    const { prescan, prescanBytes } = await import("../../src/extract/prescan.js");
+    for (const name of cases) {
+      const bytes = gunzipSync(readFileSync(join(dir, name, "source.html.gz")));
+      const fromText = prescan(bytes.toString("utf8"));
+      const fromBytes = prescanBytes(bytes);
+      expect(Buffer.from(fromBytes.bytes).toString("utf8"), name).toBe(fromText.html);
+      expect(fromBytes.jsonLd.map((b) => Buffer.from(b).toString("utf8")), name).toEqual(fromText.jsonLd);
+      expect(fromText.html.length, name).toBeLessThan(bytes.length);
+      expect(fromText.html, name).not.toMatch(/<script[\s>]/i);
+    }
+  });
+});
