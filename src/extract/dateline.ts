@@ -2,45 +2,52 @@
  * Recognises a line that only stamps a date ("Published Nov 18, 2019 at 4:07 PM", "Updated:
  * 20.11.2019 10:35", "sexta-feira, 22 de outubro de 2010 às 20:13"): news pages print one above
  * or below the body, and it is never part of the article. Month and weekday names cover the
- * languages the summarizer supports; the rest of the line may only be stamp words and times.
+ * languages the summarizer supports; every other word of the line must be a stamp word.
  */
-const MONTHS = [
-  // en
-  "january|february|march|april|may|june|july|august|september|october|november|december",
-  "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec",
-  // de, fr, es, pt, it
-  "januar|februar|märz|mai|juni|juli|oktober|dezember",
-  "janvier|février|avril|juin|juillet|août|septembre|octobre|novembre|décembre",
-  "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre",
-  "janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro",
-  "gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre",
-  // ru (genitive, as dates are written)
-  "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря",
-].join("|");
+const words = (...lists: string[]) => lists.flatMap((l) => l.split(" "));
 
-const WEEKDAYS = [
-  "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun",
-  "montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag",
-  "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche",
-  "lunes|martes|miércoles|jueves|viernes|sábado|domingo",
-  "segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira|sábado|domingo",
-  "lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica",
-  "понедельник|вторник|среда|четверг|пятница|суббота|воскресенье",
-].join("|");
+const MONTHS = new Set(
+  words(
+    "january february march april may june july august september october november december",
+    "jan feb mar apr jun jul aug sep sept oct nov dec",
+    "januar februar märz mai juni juli oktober dezember jänner",
+    "janvier février avril juin juillet août septembre octobre novembre décembre",
+    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre",
+    "janeiro fevereiro março maio junho julho setembro outubro novembro dezembro",
+    "gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre",
+    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+  ),
+);
 
-const STAMP_WORDS =
-  "posted|published|updated|last|modified|date|on|at|by|em|às|as|um|am|le|à|el|de|del|di|il|le|à|в|опубликовано|обновлено|aktualisiert|veröffentlicht|publié|mis|jour|publicado|actualizado|atualizado|pubblicato|aggiornato|utc|gmt|[ecmp][sd]t|cet|cest|bst|ist|et|pt|am|pm|a\\.m|p\\.m|hrs?|ago";
+/** Weekdays, words that introduce a stamp, and time-zone and clock abbreviations. */
+const STAMP_WORDS = new Set(
+  words(
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun",
+    "montag dienstag mittwoch donnerstag freitag samstag sonntag uhr am um stand aktualisiert veröffentlicht",
+    "lundi mardi mercredi jeudi vendredi samedi dimanche le à mis jour publié",
+    "lunes martes miércoles jueves viernes sábado domingo el de del las publicado actualizado",
+    "segunda terça quarta quinta sexta feira sábado domingo às em atualizado",
+    "lunedì martedì mercoledì giovedì venerdì sabato domenica il alle pubblicato aggiornato",
+    "понедельник вторник среда четверг пятница суббота воскресенье в опубликовано обновлено",
+    "posted published updated last modified date on at by a m p pm utc gmt est edt cst cdt pst pdt mst mdt cet cest bst ist et pt hrs ago",
+  ),
+);
 
-const MONTH_RE = new RegExp(`(^|[^\\p{L}])(${MONTHS})(\\.|[^\\p{L}]|$)`, "iu");
+const LETTER_RUN = /\p{L}+/gu;
 const NUMERIC_DATE = /\b(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\b/;
-const REMOVABLE = new RegExp(`(^|[^\\p{L}])((${MONTHS})|(${WEEKDAYS})|(${STAMP_WORDS}))(?=[^\\p{L}]|$)`, "giu");
 
 /** At most this many letters may remain once dates, weekdays, times and stamp words are gone. */
 const MAX_LEFTOVER_LETTERS = 3;
 
 export function isDateline(text: string): boolean {
-  if (text.length > 100) return false;
-  if (!MONTH_RE.test(text) && !NUMERIC_DATE.test(text)) return false;
-  const leftover = text.replace(REMOVABLE, "$1").replace(/[^\p{L}]+/gu, "");
-  return leftover.length <= MAX_LEFTOVER_LETTERS;
+  // Every stamp has a day or a year in digits: most lines are out before any word is looked at.
+  if (text.length > 100 || !/\d/.test(text)) return false;
+  let month = false;
+  let leftover = 0;
+  for (const [run] of text.toLowerCase().matchAll(LETTER_RUN)) {
+    if (MONTHS.has(run)) month = true;
+    else if (!STAMP_WORDS.has(run)) leftover += run.length;
+    if (leftover > MAX_LEFTOVER_LETTERS) return false;
+  }
+  return month || NUMERIC_DATE.test(text);
 }

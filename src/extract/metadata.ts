@@ -55,6 +55,13 @@ export function textOf(el: HTMLElement, limit = 2_000): string {
   return parts.join("").replace(/\s+/g, " ").trim();
 }
 
+/** The `<meta>` keys read below. */
+const META_KEYS = new Set([
+  "og:title", "og:site_name", "og:url", "og:image", "og:locale", "twitter:title", "twitter:image",
+  "application-name", "author", "article:author", "article:published_time", "date", "pubdate",
+  "publish-date", "dc.date", "citation_publication_date", "content-language",
+]);
+
 const SITE_SEPARATOR = /\s+[|\-–—:·•»]\s+/;
 
 /** "Headline | Site" → "Headline", when the part cut off looks like a site name. */
@@ -91,9 +98,12 @@ export function readMetadata(root: HTMLElement, url: string | undefined, jsonLd:
     const tag = tagName(el);
     switch (tag) {
       case "meta": {
-        const key = (el.getAttribute("property") ?? el.getAttribute("name") ?? el.getAttribute("itemprop") ?? el.getAttribute("http-equiv"))?.toLowerCase();
-        const content = el.getAttribute("content");
-        if (key && content && !meta.has(key)) meta.set(key, content);
+        // The key is read raw; only the few keys used below pay for a full, decoded attribute parse.
+        const key = (rawAttr(el, "property") ?? rawAttr(el, "name") ?? rawAttr(el, "itemprop") ?? rawAttr(el, "http-equiv"))?.toLowerCase();
+        if (key && META_KEYS.has(key) && !meta.has(key)) {
+          const content = el.getAttribute("content");
+          if (content) meta.set(key, content);
+        }
         break;
       }
       case "link": {

@@ -95,6 +95,9 @@ export function prescanBytes(bytes: Uint8Array): PrescannedBytes {
       const end = buf.indexOf("-->", i + 4, "latin1");
       stop = end < 0 ? buf.length : end + 3;
     } else {
+      // Most tags start with another letter: test the first one before any word comparison.
+      const first = (buf[i + 1] ?? 0) | 0x20;
+      if (first !== 0x73 && first !== 0x74 && first !== 0x6e) continue; // s, t, n
       const name = NAMES.find((n) => wordAt(buf, i + 1, n) && isBoundary(buf[i + 1 + n.length]));
       if (!name) continue;
       const openEnd = buf.indexOf(GT, i);

@@ -1,10 +1,9 @@
 import type { HTMLElement } from "node-html-parser";
 
-const UPPER = /[A-Z]/;
-
-/** Lower-case tag name; documents almost always write them lower-case already, so skip the copy then. */
+/** Lower-case tag name. Pages write tags in lower case almost always: copy only when the first letter says otherwise. */
 export function tagName(el: HTMLElement): string {
   const raw = el.rawTagName;
   if (!raw) return "";
-  return UPPER.test(raw) ? raw.toLowerCase() : raw;
+  const c = raw.charCodeAt(0);
+  return c >= 65 && c <= 90 ? raw.toLowerCase() : raw;
 }
