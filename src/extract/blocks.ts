@@ -73,7 +73,7 @@ const HEADING = /^h[1-6]$/;
  * share bars, newsletters and consent banners). `MAYBE` rescues elements that also look like content.
  */
 const UNLIKELY =
-  /-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|cookie|consent|newsletter|subscribe|share|sharing|promo|outbrain|taboola|recirc|trending|most-?popular|signup|modal|overlay|toolbar|navbar|masthead|tags?-list|author-bio|gallery|slideshow|carousel|lightbox|caption|photo|credit/;
+  /-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|(^|[\s_-])pager($|[\s_-])|popup|yom-remote|cookie|consent|newsletter|subscribe|share|sharing|promo|outbrain|taboola|recirc|trending|most-?popular|signup|modal|overlay|toolbar|navbar|masthead|tags?-list|author-bio|gallery|slideshow|carousel|lightbox|caption|photo|credit/;
 const MAYBE = /and|article|body|column|content|main|shadow|story|entry|post|text/;
 /** Chrome that names itself so plainly that a content-sounding word beside it does not rescue it. */
 const SURELY_CHROME =
