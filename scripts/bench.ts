@@ -21,6 +21,7 @@ const engines: Record<Engine, (p: DevPage) => string> = {
 };
 
 const ROUNDS = 5;
+const PROCESS_RUNS = 7;
 const here = fileURLToPath(new URL(".", import.meta.url));
 
 function quantile(sorted: number[], q: number): number {
@@ -62,21 +63,38 @@ function child(engine: Engine): { engine: Engine; f1: number; medianMs: number; 
   return JSON.parse(r.stdout.trim().split("\n").pop()!);
 }
 
-function timeProcess(args: string[], runs = 5): { medianMs: number; peakRssMb: number } {
-  const times: number[] = [];
-  let peak = 0;
+type ProcessTiming = { medianMs: number; minMs: number; peakRssMb: number };
+
+/** One timed run of a Node script with `--out-dir`, through the peak-memory wrapper. */
+function runOnce(args: string[]): { ms: number; peakRssMb: number } {
+  const out = mkdtempSync(join(tmpdir(), "skim-bench-"));
+  const t0 = performance.now();
+  // /usr/bin/time is not everywhere: measure the child's peak memory through a wrapper instead.
+  const r = spawnSync(process.execPath, [join(here, "lib/peakRss.js"), ...args, "--out-dir", out], { encoding: "utf8" });
+  const ms = performance.now() - t0;
+  rmSync(out, { recursive: true, force: true });
+  if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
+  return { ms, peakRssMb: Number(r.stderr.match(/peakRssKb=(\d+)/)?.[1] ?? 0) / 1024 };
+}
+
+/**
+ * Times several commands, alternating them run by run so that a machine slowing down or
+ * speeding up during the benchmark weighs on all of them alike.
+ */
+function timeProcesses(commands: string[][], runs: number): ProcessTiming[] {
+  const times = commands.map(() => [] as number[]);
+  const peaks = commands.map(() => 0);
   for (let i = 0; i < runs; i++) {
-    const out = mkdtempSync(join(tmpdir(), "skim-bench-"));
-    const t0 = performance.now();
-    // /usr/bin/time is not everywhere: measure the child's peak memory through a wrapper instead.
-    const r = spawnSync(process.execPath, [join(here, "lib/peakRss.js"), ...args, "--out-dir", out], { encoding: "utf8" });
-    times.push(performance.now() - t0);
-    if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
-    peak = Math.max(peak, Number(r.stderr.match(/peakRssKb=(\d+)/)?.[1] ?? 0) / 1024);
-    rmSync(out, { recursive: true, force: true });
+    commands.forEach((args, k) => {
+      const r = runOnce(args);
+      times[k]!.push(r.ms);
+      peaks[k] = Math.max(peaks[k]!, r.peakRssMb);
+    });
   }
-  times.sort((a, b) => a - b);
-  return { medianMs: quantile(times, 0.5), peakRssMb: peak };
+  return times.map((t, k) => {
+    t.sort((a, b) => a - b);
+    return { medianMs: quantile(t, 0.5), minMs: t[0]!, peakRssMb: peaks[k]! };
+  });
 }
 
 function main(): void {
@@ -104,16 +122,16 @@ function main(): void {
     return out;
   });
   for (const [label, set] of [[".html", plainFiles], [".html.gz", files]] as const) {
-    const skimProc = timeProcess([skimBin, "extract", ...set]);
-    const readProc = timeProcess([join(here, "readabilityBatch.js"), ...set]);
-    print(`\nwhole process over the ${set.length} ${label} files (median of 5 runs, start-up included):`);
-    print(`skim extract --out-dir     ${skimProc.medianMs.toFixed(0)} ms  peak RSS ${skimProc.peakRssMb.toFixed(0)} MB`);
-    print(`readability batch script   ${readProc.medianMs.toFixed(0)} ms  peak RSS ${readProc.peakRssMb.toFixed(0)} MB`);
-    print(`speed-up: ${(readProc.medianMs / skimProc.medianMs).toFixed(1)}x`);
+    const [skimProc, readProc] = timeProcesses([[skimBin, "extract", ...set], [join(here, "readabilityBatch.js"), ...set]], PROCESS_RUNS);
+    print(`\nwhole process over the ${set.length} ${label} files (${PROCESS_RUNS} runs each, alternated; start-up included):`);
+    const line = (name: string, t: ProcessTiming) =>
+      `${name.padEnd(26)} median ${t.medianMs.toFixed(0)} ms  min ${t.minMs.toFixed(0)} ms  peak RSS ${t.peakRssMb.toFixed(0)} MB`;
+    print(line("skim extract --out-dir", skimProc!));
+    print(line("readability batch script", readProc!));
+    print(`speed-up: ${(readProc!.medianMs / skimProc!.medianMs).toFixed(1)}x median, ${(readProc!.minMs / skimProc!.minMs).toFixed(1)}x min`);
   }
-  const start = timeProcess([skimBin, "extract", plainFiles[0]!], 9);
-  const bare = timeProcess([join(here, "lib/noop.js")], 9);
-  print(`\nskim extract, one page      ${start.medianMs.toFixed(0)} ms (node itself: ${bare.medianMs.toFixed(0)} ms)`);
+  const [start, bare] = timeProcesses([[skimBin, "extract", plainFiles[0]!], [join(here, "lib/noop.js")]], 9);
+  print(`\nskim extract, one page      median ${start!.medianMs.toFixed(0)} ms (node itself: ${bare!.medianMs.toFixed(0)} ms)`);
   rmSync(plainDir, { recursive: true, force: true });
 }
 
