@@ -9,6 +9,12 @@ import { resolve } from "node:path";
 export type Config = {
   logLevel: LogLevel;
   fetch: FetchConfig;
+  render: RenderConfig;
+};
+
+export type RenderConfig = {
+  /** Link each bullet to its place in the article with a text fragment (`#:~:text=`). */
+  textFragments: boolean;
 };
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
@@ -128,6 +134,12 @@ export const variables = {
     parse: int(0, 5),
     fallback: 5,
   },
+  SKIM_TEXT_FRAGMENTS: {
+    doc: "Link each digest bullet to its sentence in the article with a text-fragment URL (#:~:text=).",
+    example: "true",
+    parse: bool,
+    fallback: true,
+  },
 } satisfies Record<string, Spec<unknown>>;
 
 type Variables = typeof variables;
@@ -165,6 +177,7 @@ export function parseConfig(env: Env): Config {
       maxBytes: v.SKIM_FETCH_MAX_BYTES,
       maxRedirects: v.SKIM_FETCH_MAX_REDIRECTS,
     },
+    render: { textFragments: v.SKIM_TEXT_FRAGMENTS },
   };
 }
 

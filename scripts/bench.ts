@@ -11,8 +11,10 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { extractArticle } from "../src/extract/index.js";
 import { devSetDir, loadDevSet, type DevPage } from "./lib/devset.js";
+import { summarize } from "../src/summarize/index.js";
 import { readabilityText } from "./lib/readability.js";
-import { summarize } from "./lib/shingleF1.js";
+import { summarize as shingleF1 } from "./lib/shingleF1.js";
+import { loadSummaries } from "./lib/summaries.js";
 
 type Engine = "skim" | "readability";
 const engines: Record<Engine, (p: DevPage) => string> = {
@@ -45,7 +47,7 @@ function measure(engine: Engine): void {
   }
   const total = performance.now() - start;
   times.sort((a, b) => a - b);
-  const f1 = summarize(predictions).f1;
+  const f1 = shingleF1(predictions).f1;
   const out = {
     engine,
     f1,
@@ -97,9 +99,39 @@ function timeProcesses(commands: string[][], runs: number): ProcessTiming[] {
   });
 }
 
+/** Summarization alone (news dev set texts) and extract + summarize end to end (dev pages). */
+function measureSummaries(): string[] {
+  const texts = loadSummaries().map((item) => item.text);
+  const pages = loadDevSet();
+  const time = <T>(items: readonly T[], run: (item: T) => unknown): number[] => {
+    for (const item of items) run(item); // warm-up
+    const out: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const item of items) {
+        const t0 = performance.now();
+        run(item);
+        out.push(performance.now() - t0);
+      }
+    }
+    return out.sort((a, b) => a - b);
+  };
+  const summaries = time(texts, (text) => summarize({ text, lang: "en" }));
+  const endToEnd = time(pages, (page) => summarize(extractArticle({ body: page.html, url: page.url })));
+  const row = (name: string, t: number[]) => `${name.padEnd(30)} median ${quantile(t, 0.5).toFixed(2)} ms  p95 ${quantile(t, 0.95).toFixed(2)} ms`;
+  return [
+    `\nsummarization, ${texts.length} news articles x ${ROUNDS} rounds, and extract + summarize over the ${pages.length} dev pages:`,
+    row("summarize (3 bullets)", summaries),
+    row("extract + summarize, per page", endToEnd),
+  ];
+}
+
 function main(): void {
   const engineArg = process.argv.indexOf("--engine");
   if (engineArg >= 0) return measure(process.argv[engineArg + 1] as Engine);
+  if (process.argv.includes("--summaries")) {
+    process.stdout.write(measureSummaries().join("\n") + "\n");
+    return;
+  }
 
   const dir = devSetDir();
   const files = readdirSync(join(dir, "html")).filter((f) => f.endsWith(".html.gz")).sort().map((f) => join(dir, "html", f));
@@ -112,6 +144,10 @@ function main(): void {
   print(row(skim));
   print(row({ ...readability, engine: "readability+linkedom" as Engine }));
   print(`speed-up: ${(readability.medianMs / skim.medianMs).toFixed(1)}x median, ${(skim.pagesPerSecond / readability.pagesPerSecond).toFixed(1)}x throughput`);
+  // In a process of its own, like the engines above: warm code from one part would flatter the next.
+  const summaries = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--summaries"], { encoding: "utf8" });
+  if (summaries.status !== 0) throw new Error(`summaries benchmark failed: ${summaries.stderr}`);
+  process.stdout.write(summaries.stdout);
 
   const skimBin = resolve(here, "../../bin/skim.js");
   // The dev set is stored gzipped; pages people extract are usually plain .html files.

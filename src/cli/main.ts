@@ -1,13 +1,14 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, loadConfig } from "../../config/index.js";
 import { createLogger } from "../log.js";
-import { EXTRACT_USAGE, parseExtractArgs, runExtract } from "./extract.js";
+
 
 const USAGE = `Skim: summarize what people link to.
 
 usage: skim <command> [options]
 
 commands:
+  summarize <url|file|->  print the digest of a page: title, source and the sentences that matter
   extract <file|url>...   print the article text of pages or files (see skim extract --help)
   help                    show this help
   --version               print the version
@@ -37,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
   const log = createLogger(config.logLevel);
   switch (command) {
     case "extract": {
+      // Each command loads its own modules: extracting never pays for the summarizer, and back.
+      const { EXTRACT_USAGE, parseExtractArgs, runExtract } = await import("./extract.js");
       if (rest.includes("--help") || rest.includes("-h")) {
         process.stdout.write(EXTRACT_USAGE + "\n");
         return 0;
@@ -47,6 +50,19 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       return runExtract(args.value, { config, log, stdout: (s) => void process.stdout.write(s) });
+    }
+    case "summarize": {
+      const { parseSummarizeArgs, runSummarize, SUMMARIZE_USAGE } = await import("./summarize.js");
+      if (rest.includes("--help") || rest.includes("-h")) {
+        process.stdout.write(SUMMARIZE_USAGE + "\n");
+        return 0;
+      }
+      const args = parseSummarizeArgs(rest);
+      if (!args.ok) {
+        process.stderr.write(`skim summarize: ${args.reason}\n${SUMMARIZE_USAGE}\n`);
+        return 2;
+      }
+      return runSummarize(args.value, { config, log, stdout: (s) => void process.stdout.write(s), stdin: process.stdin });
     }
     default:
       process.stderr.write(`skim: unknown command "${command}"\n${USAGE}`);

@@ -1,0 +1,39 @@
+import type { Language } from "./language.js";
+
+/**
+ * Content words of a sentence: lower-cased, stop words and single letters out, stemmed, so that
+ * "rebels", "rebel" and "Rebel's" count as one word when sentences are compared.
+ */
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu;
+const segmenters = new Map<string, Intl.Segmenter>();
+
+function rawWords(text: string, language: Language): string[] {
+  if (!language.segmentWords) return text.toLowerCase().match(WORD) ?? [];
+  let seg = segmenters.get(language.code);
+  if (!seg) {
+    seg = new Intl.Segmenter(language.code, { granularity: "word" });
+    segmenters.set(language.code, seg);
+  }
+  const out: string[] = [];
+  for (const s of seg.segment(text)) if (s.isWordLike) out.push(s.segment.toLowerCase());
+  return out;
+}
+
+export type Token = { stem: string; word: string };
+
+export function contentTokens(text: string, language: Language): Token[] {
+  const out: Token[] = [];
+  for (const raw of rawWords(text, language)) {
+    const word = raw.replace(/['’](s|d|ll|re|ve|t)?$/u, "");
+    if (word.length < (language.segmentWords ? 1 : 2) || language.stopwords.has(word) || /^\d+$/.test(word)) continue;
+    out.push({ stem: language.stem(word), word });
+  }
+  return out;
+}
+
+/** Words as a reader counts them, for reading time: CJK characters count as about a third of a word. */
+export function wordCount(text: string): number {
+  const cjk = text.match(/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]/g)?.length ?? 0;
+  const words = text.replace(/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]/g, " ").match(/\S+/g)?.length ?? 0;
+  return words + Math.round(cjk / 3);
+}
