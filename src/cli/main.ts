@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, loadConfig } from "../../config/index.js";
 import { createLogger } from "../log.js";
+import type { Result } from "../result.js";
 
 
 const USAGE = `Skim: summarize what people link to.
@@ -36,38 +37,41 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  const deps = { config, log, stdout: (s: string) => void process.stdout.write(s), stdin: process.stdin };
   switch (command) {
+    // Each command loads its own modules: extracting never pays for the summarizer, and back.
     case "extract": {
-      // Each command loads its own modules: extracting never pays for the summarizer, and back.
-      const { EXTRACT_USAGE, parseExtractArgs, runExtract } = await import("./extract.js");
-      if (rest.includes("--help") || rest.includes("-h")) {
-        process.stdout.write(EXTRACT_USAGE + "\n");
-        return 0;
-      }
-      const args = parseExtractArgs(rest);
-      if (!args.ok) {
-        process.stderr.write(`skim extract: ${args.reason}\n${EXTRACT_USAGE}\n`);
-        return 2;
-      }
-      return runExtract(args.value, { config, log, stdout: (s) => void process.stdout.write(s) });
+      const m = await import("./extract.js");
+      return runCommand(command, rest, m.EXTRACT_USAGE, m.parseExtractArgs, (args) => m.runExtract(args, deps));
     }
     case "summarize": {
-      const { parseSummarizeArgs, runSummarize, SUMMARIZE_USAGE } = await import("./summarize.js");
-      if (rest.includes("--help") || rest.includes("-h")) {
-        process.stdout.write(SUMMARIZE_USAGE + "\n");
-        return 0;
-      }
-      const args = parseSummarizeArgs(rest);
-      if (!args.ok) {
-        process.stderr.write(`skim summarize: ${args.reason}\n${SUMMARIZE_USAGE}\n`);
-        return 2;
-      }
-      return runSummarize(args.value, { config, log, stdout: (s) => void process.stdout.write(s), stdin: process.stdin });
+      const m = await import("./summarize.js");
+      return runCommand(command, rest, m.SUMMARIZE_USAGE, m.parseSummarizeArgs, (args) => m.runSummarize(args, deps));
     }
     default:
       process.stderr.write(`skim: unknown command "${command}"\n${USAGE}`);
       return 2;
   }
+}
+
+/** The part every command shares: --help, and bad usage explained with exit code 2. */
+async function runCommand<A>(
+  name: string,
+  argv: readonly string[],
+  usage: string,
+  parse: (argv: readonly string[]) => Result<A, string>,
+  run: (args: A) => Promise<number>,
+): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(usage + "\n");
+    return 0;
+  }
+  const args = parse(argv);
+  if (!args.ok) {
+    process.stderr.write(`skim ${name}: ${args.reason}\n${usage}\n`);
+    return 2;
+  }
+  return run(args.value);
 }
 
 main(process.argv.slice(2)).then(

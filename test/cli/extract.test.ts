@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -6,28 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSkim } from "../support/runSkim.js";
 
-/** The CLI as users run it: the compiled `bin/skim.js` (built by `npm test` and `prepare`). */
-const bin = join(import.meta.dirname, "../../bin/skim.js");
 const fixtures = join(import.meta.dirname, "../fixtures/pages");
-
-type Run = { code: number | null; stdout: string; stderr: string };
-
-function skim(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      // A clean environment: the developer's own SKIM_* settings must not leak into the test.
-      env: { PATH: process.env["PATH"] ?? "", ...env },
-      cwd: tmpdir(),
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const skim = (args: string[], env: Record<string, string> = {}) => runSkim(args, { env });
 
 const article = (n: number) =>
   `<html lang="en"><head><title>Local story ${n}</title></head><body><nav><a href="/">Home</a></nav><article>${Array.from(

@@ -1,28 +1,13 @@
-import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSkim } from "../support/runSkim.js";
 
-/** `skim summarize` as users run it: the compiled bin, stdin and stdout. */
-const bin = join(import.meta.dirname, "../../bin/skim.js");
 const seed = join(import.meta.dirname, "../fixtures/text/atacms-article.txt");
 const bbc = join(import.meta.dirname, "../fixtures/pages/en-bbc-news/source.html.gz");
 
-type Run = { code: number | null; stdout: string; stderr: string };
-
-function skim(args: string[], input = "", env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env["PATH"] ?? "", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const skim = (args: string[], input = "", env: Record<string, string> = {}) => runSkim(args, { input, env });
 
 const page = `<html lang="en"><head><title>Council budget</title></head><body><nav><a href="/">Home</a></nav><article>
   <p>The city council approved a new budget on Tuesday after a long debate about school funding.</p>

@@ -1,0 +1,25 @@
+import { spawn } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** The CLI as users run it: the compiled `bin/skim.js` (built by `npm test` and `prepare`). */
+const bin = join(import.meta.dirname, "../../bin/skim.js");
+
+export type Run = { code: number | null; stdout: string; stderr: string };
+
+/**
+ * Runs `skim` with the given arguments, stdin text and environment. The environment is clean:
+ * the developer's own SKIM_* settings must not leak into a test.
+ */
+export function runSkim(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env["PATH"] ?? "", ...options.env }, cwd: tmpdir() });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? "");
+  });
+}
