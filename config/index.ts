@@ -10,7 +10,13 @@ export type Config = {
   logLevel: LogLevel;
   fetch: FetchConfig;
   render: RenderConfig;
+  /** Adapters to run; null means "those with tokens, else the console". */
+  adapters: AdapterName[] | null;
+  telegram: { token: string; apiRoot: string } | null;
+  discord: { token: string; applicationId: string; apiBase: string | null; guildId: string | null } | null;
 };
+
+export type AdapterName = "console" | "telegram" | "discord";
 
 export type RenderConfig = {
   /** Link each bullet to its place in the article with a text fragment (`#:~:text=`). */
@@ -76,6 +82,37 @@ const oneOf =
     throw new ConfigError(name, `expected one of ${values.join(", ")}, got "${raw}"`);
   };
 
+const list =
+  <T extends string>(values: readonly T[]) =>
+  (raw: string, name: string): T[] | null => {
+    const items = raw.split(",").map((x) => x.trim().toLowerCase()).filter((x) => x !== "");
+    if (items.length === 0) return null;
+    for (const item of items) if (!(values as readonly string[]).includes(item)) throw new ConfigError(name, `unknown "${item}" (expected some of ${values.join(", ")})`);
+    return [...new Set(items)] as T[];
+  };
+
+const optionalText = (raw: string, name: string): string | null => (raw.trim() === "" ? null : text(raw, name));
+
+const httpBase = (raw: string, name: string): string | null => {
+  const v = raw.trim();
+  if (v === "") return null;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new ConfigError(name, `expected an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError(name, `expected an http(s) URL, got "${raw}"`);
+  return v.replace(/\/+$/, "");
+};
+
+const snowflake = (raw: string, name: string): string | null => {
+  const v = raw.trim();
+  if (v === "") return null;
+  if (!/^\d{15,22}$/.test(v)) throw new ConfigError(name, "expected a Discord id (a long number)");
+  return v;
+};
+
 const text = (raw: string, name: string): string => {
   const v = raw.trim();
   if (v === "" || /[\r\n]/.test(v)) throw new ConfigError(name, "expected a non-empty single line");
@@ -140,12 +177,55 @@ export const variables = {
     parse: bool,
     fallback: true,
   },
+  SKIM_ADAPTERS: {
+    doc: "Chat adapters to run, comma-separated: console, telegram, discord. Default: those with a token set, else the console.",
+    example: "console",
+    parse: list(["console", "telegram", "discord"] as const),
+    fallback: null,
+  },
+  TELEGRAM_BOT_TOKEN: {
+    doc: "Telegram bot token from @BotFather; enables the Telegram adapter.",
+    example: "",
+    parse: optionalText,
+    fallback: null,
+  },
+  TELEGRAM_API_ROOT: {
+    doc: "Bot API server to talk to (a local Bot API server, or a test fake). Default: the official API.",
+    example: "https://api.telegram.org",
+    parse: httpBase,
+    fallback: null,
+  },
+  DISCORD_TOKEN: {
+    doc: "Discord bot token (Developer Portal, Bot page); with DISCORD_APPLICATION_ID enables the Discord adapter.",
+    example: "",
+    parse: optionalText,
+    fallback: null,
+  },
+  DISCORD_APPLICATION_ID: {
+    doc: "Discord application id (Developer Portal, General Information).",
+    example: "",
+    parse: snowflake,
+    fallback: null,
+  },
+  DISCORD_GUILD_ID: {
+    doc: "Register the slash commands in this one server only (instant updates while testing); default: globally.",
+    example: "",
+    parse: snowflake,
+    fallback: null,
+  },
+  DISCORD_API_BASE: {
+    doc: "Discord REST base including /api and no version (discord.js's rest.api), e.g. for a test fake. Default: Discord's.",
+    example: "https://discord.com/api",
+    parse: httpBase,
+    fallback: null,
+  },
 } satisfies Record<string, Spec<unknown>>;
 
 type Variables = typeof variables;
-type Values = { [K in keyof Variables]: Variables[K]["fallback"] };
+type Values = { [K in keyof Variables]: ReturnType<Variables[K]["parse"]> | Variables[K]["fallback"] };
 
 /** Prefixes that belong to Skim: a variable with one of them that Skim does not know is a typo. */
+// TELEGRAM_* and DISCORD_* are read but not policed: other tools on the same machine use those names too.
 const OWN_PREFIXES = ["SKIM_"];
 
 function readValues(env: Env): Values {
@@ -178,7 +258,16 @@ export function parseConfig(env: Env): Config {
       maxRedirects: v.SKIM_FETCH_MAX_REDIRECTS,
     },
     render: { textFragments: v.SKIM_TEXT_FRAGMENTS },
+    adapters: v.SKIM_ADAPTERS,
+    telegram: v.TELEGRAM_BOT_TOKEN ? { token: v.TELEGRAM_BOT_TOKEN, apiRoot: v.TELEGRAM_API_ROOT ?? "https://api.telegram.org" } : null,
+    discord: discordConfig(v),
   };
+}
+
+function discordConfig(v: Values): Config["discord"] {
+  if (!v.DISCORD_TOKEN) return null;
+  if (!v.DISCORD_APPLICATION_ID) throw new ConfigError("DISCORD_APPLICATION_ID", "required when DISCORD_TOKEN is set");
+  return { token: v.DISCORD_TOKEN, applicationId: v.DISCORD_APPLICATION_ID, apiBase: v.DISCORD_API_BASE, guildId: v.DISCORD_GUILD_ID };
 }
 
 /**

@@ -9,6 +9,7 @@ const USAGE = `Skim: summarize what people link to.
 usage: skim <command> [options]
 
 commands:
+  run                     run the bot (console chat, or Telegram/Discord when their tokens are set)
   summarize <url|file|->  print the digest of a page: title, source and the sentences that matter
   extract <file|url>...   print the article text of pages or files (see skim extract --help)
   help                    show this help
@@ -47,6 +48,10 @@ async function main(argv: string[]): Promise<number> {
     case "summarize": {
       const m = await import("./summarize.js");
       return runCommand(command, rest, m.SUMMARIZE_USAGE, m.parseSummarizeArgs, (args) => m.runSummarize(args, deps));
+    }
+    case "run": {
+      const m = await import("./run.js");
+      return runCommand(command, rest, m.RUN_USAGE, m.parseRunArgs, (args) => m.runBot(args, deps));
     }
     default:
       process.stderr.write(`skim: unknown command "${command}"\n${USAGE}`);

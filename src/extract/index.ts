@@ -67,6 +67,7 @@ export function extractArticle(input: ExtractInput): Article {
     text,
     paragraphs,
   };
+  if (meta.linked?.isAccessibleForFree === false) article.accessibleForFree = false;
   if (text.length === 0) article.warning = "no readable text found on the page";
   else if (weightOf(blocks) < MIN_ARTICLE_WEIGHT) article.warning = "the page has little text: it may not be an article";
   return article;

@@ -12,6 +12,8 @@ export type Article = {
   /** The article body only, paragraphs separated by blank lines. */
   text: string;
   paragraphs: string[];
+  /** False when the page's JSON-LD says the article is not free to read (a paywall). */
+  accessibleForFree?: false;
   /** Set when the page looks like no article: `text` then holds the best that was found. */
   warning?: string;
 };

@@ -1,0 +1,100 @@
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  Partials,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type Message,
+  type MessageContextMenuCommandInteraction,
+} from "discord.js";
+import type { Adapter, Core } from "../../src/core.js";
+import { renderReply } from "../../src/render/reply.js";
+import type { Incoming, Reply } from "../../src/types.js";
+import { discordCommands } from "./register.js";
+import { canManage, contextMenuToIncoming, messageToIncoming, slashToIncoming } from "./translate.js";
+
+/**
+ * Discord through discord.js: slash commands, the "Summarize" message context-menu entry, and
+ * links posted in channels where auto mode is on (reading them needs the privileged Message
+ * Content intent). Every reply is sent with mentions disabled, so a hostile title pings no one.
+ */
+export type DiscordConfig = { token: string; applicationId: string; apiBase: string | null; guildId: string | null };
+
+const NO_MENTIONS = { parse: [] as never[], repliedUser: false };
+
+/** A reply is a failure when it says nothing but why it could not help: shown only to the asker. */
+const isFailure = (reply: Reply) => reply.kind === "notice" || (reply.kind === "digests" && reply.items.every((i) => "reason" in i));
+
+export function createDiscordAdapter(core: Core, config: DiscordConfig): Adapter {
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
+    partials: [Partials.Channel],
+    allowedMentions: NO_MENTIONS,
+    ...(config.apiBase ? { rest: { api: config.apiBase } } : {}),
+  });
+
+  const log = (what: string, err: unknown) => core.log.error(`discord: ${what}: ${err instanceof Error ? err.message : String(err)}`);
+
+  const onMessage = async (message: Message) => {
+    if (message.author.bot || message.author.id === client.user?.id) return;
+    // "/summary" typed as a reply needs the message it answers.
+    const referenced = message.reference && /^\/\w/.test(message.content) ? await message.fetchReference().catch(() => null) : null;
+    const msg = messageToIncoming(message, referenced);
+    let typing = false;
+    const reply = await core.handle(msg, {
+      isAdmin: async () => !message.guild || canManage(message.member?.permissions),
+      working: () => {
+        if (typing || !("sendTyping" in message.channel)) return;
+        typing = true;
+        message.channel.sendTyping().catch(() => {});
+      },
+    });
+    for (const content of renderReply(reply, "discord", core.render)) await message.reply({ content, allowedMentions: NO_MENTIONS });
+  };
+
+  const onCommand = async (interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction, msg: Incoming) => {
+    // Discord wants an answer within three seconds: say "thinking" first, then edit it.
+    await interaction.deferReply();
+    const reply = await core.handle(msg, { isAdmin: async () => !interaction.inGuild() || canManage(interaction.memberPermissions) });
+    const messages = renderReply(reply, "discord", core.render);
+    if (messages.length === 0) {
+      await interaction.deleteReply();
+      return;
+    }
+    if (isFailure(reply)) {
+      // A deferred reply cannot become ephemeral: replace it with an ephemeral follow-up.
+      await interaction.deleteReply();
+      for (const content of messages) await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    await interaction.editReply({ content: messages[0]!, allowedMentions: NO_MENTIONS });
+    for (const content of messages.slice(1)) await interaction.followUp({ content, allowedMentions: NO_MENTIONS });
+  };
+
+  const onInteraction = async (interaction: Interaction) => {
+    if (interaction.isChatInputCommand()) await onCommand(interaction, slashToIncoming(interaction));
+    else if (interaction.isMessageContextMenuCommand()) await onCommand(interaction, contextMenuToIncoming(interaction));
+  };
+
+  client.on(Events.MessageCreate, (m) => void onMessage(m).catch((err: unknown) => log("message", err)));
+  client.on(Events.InteractionCreate, (i) => void onInteraction(i).catch((err: unknown) => log("interaction", err)));
+  client.on(Events.Error, (err) => log("client", err));
+
+  return {
+    name: "discord",
+    start: async () => {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(config.token);
+      await ready;
+      const data = discordCommands();
+      if (config.guildId) await client.application!.commands.set(data, config.guildId);
+      else await client.application!.commands.set(data);
+    },
+    stop: async () => {
+      await client.destroy();
+    },
+    finished: new Promise<void>(() => {}),
+  };
+}

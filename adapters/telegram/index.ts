@@ -1,0 +1,118 @@
+import { Telegraf, TelegramError } from "telegraf";
+import type { Update } from "telegraf/types";
+import type { Adapter, Core } from "../../src/core.js";
+import { renderReply } from "../../src/render/reply.js";
+import { telegramCommands } from "./register.js";
+import { GROUP_ANONYMOUS_BOT_ID, toIncoming } from "./translate.js";
+
+/**
+ * Telegram through telegraf's long polling: updates become `Incoming`s, replies are sent as HTML
+ * in reply to the message that asked, without link previews. Sending honours 429 `retry_after`.
+ */
+export type TelegramConfig = { token: string; apiRoot: string };
+
+/** Attempts per message before giving up on a send (each 429 waits as long as Telegram asks). */
+const SEND_ATTEMPTS = 4;
+/** Longest wait accepted from one `retry_after`, so a stuck chat cannot hold a reply forever. */
+const MAX_RETRY_AFTER_S = 60;
+/** Updates handled at once; polling goes on while pages are being read. */
+const MAX_CONCURRENT = 64;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function createTelegramAdapter(core: Core, config: TelegramConfig): Adapter {
+  const bot = new Telegraf(config.token, { telegram: { apiRoot: config.apiRoot } });
+  const inFlight = new Set<Promise<void>>();
+  const queue: Update[] = [];
+
+  const send = async (chatId: string, text: string, replyTo: number) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await bot.telegram.sendMessage(chatId, text, {
+          parse_mode: "HTML",
+          reply_parameters: { message_id: replyTo, allow_sending_without_reply: true },
+          link_preview_options: { is_disabled: true },
+        });
+        return;
+      } catch (err) {
+        const retryAfter = err instanceof TelegramError && err.code === 429 ? (err.parameters?.retry_after ?? 1) : null;
+        if (retryAfter === null || attempt >= SEND_ATTEMPTS) throw err;
+        core.log.warn(`telegram: 429 on sendMessage, retrying in ${retryAfter} s`);
+        await sleep(Math.min(retryAfter, MAX_RETRY_AFTER_S) * 1000);
+      }
+    }
+  };
+
+  const isAdmin = async (chatId: string, userId: string, raw: Update): Promise<boolean> => {
+    const message = "message" in raw ? raw.message : null;
+    // Anonymous admins write as the group itself.
+    if (message?.from?.id === GROUP_ANONYMOUS_BOT_ID && message.sender_chat?.id === message.chat.id) return true;
+    try {
+      const member = await bot.telegram.getChatMember(chatId, Number(userId));
+      return member.status === "creator" || member.status === "administrator";
+    } catch (err) {
+      core.log.warn(`telegram: getChatMember failed: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+  };
+
+  const handleUpdate = async (update: Update) => {
+    const msg = toIncoming(update);
+    if (!msg) return;
+    let typing = false;
+    try {
+      const reply = await core.handle(msg, {
+        isAdmin: () => isAdmin(msg.chatId, msg.userId, update),
+        botUsername: bot.botInfo?.username,
+        working: () => {
+          if (typing) return;
+          typing = true;
+          bot.telegram.sendChatAction(msg.chatId, "typing").catch(() => {});
+        },
+      });
+      for (const text of renderReply(reply, "telegram", core.render)) await send(msg.chatId, text, Number(msg.messageId));
+    } catch (err) {
+      core.log.error(`telegram: update ${update.update_id}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  const pump = () => {
+    while (inFlight.size < MAX_CONCURRENT && queue.length > 0) {
+      const task = handleUpdate(queue.shift()!).finally(() => {
+        inFlight.delete(task);
+        pump();
+      });
+      inFlight.add(task);
+    }
+  };
+
+  // Handled outside telegraf's middleware so a slow page does not hold up the next getUpdates.
+  bot.use((ctx) => {
+    queue.push(ctx.update);
+    pump();
+  });
+  bot.catch((err) => core.log.error(`telegram: ${err instanceof Error ? err.message : String(err)}`));
+
+  return {
+    name: "telegram",
+    start: async () => {
+      await new Promise<void>((resolve, reject) => {
+        bot.launch({ allowedUpdates: ["message", "edited_message", "channel_post", "edited_channel_post"] }, () => resolve()).catch(reject);
+      });
+      try {
+        await bot.telegram.setMyCommands(telegramCommands());
+      } catch (err) {
+        core.log.warn(`telegram: setMyCommands failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
+    stop: async () => {
+      try {
+        bot.stop("stop");
+      } catch {
+        // Not running: nothing to stop.
+      }
+      await Promise.allSettled([...inFlight]);
+    },
+    finished: new Promise<void>(() => {}),
+  };
+}

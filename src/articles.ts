@@ -1,0 +1,94 @@
+import { extractArticle } from "./extract/index.js";
+import type { Article } from "./extract/types.js";
+import { fetchPage } from "./fetch/index.js";
+import type { FetchOptions, FetchResult } from "./fetch/types.js";
+import type { Logger } from "./log.js";
+import { fail, ok, type Result } from "./result.js";
+import type { FailReason } from "./types.js";
+import { normalizeUrl } from "./urls.js";
+import { detectWall } from "./wall.js";
+
+/**
+ * Reading a linked article, once: results are cached by normalized URL (and under the page's
+ * canonical and final addresses), and concurrent requests for one URL share one fetch.
+ */
+export type ReadArticle = (url: string) => Promise<Result<Article & { url: string }, FailReason>>;
+
+export type ArticleCacheOptions = {
+  /** How long a page read stays fresh. */
+  ttlMs: number;
+  /** How long a failure is remembered, so a broken link is not fetched again by every click. */
+  failureTtlMs: number;
+  maxEntries: number;
+};
+
+export const DEFAULT_CACHE: ArticleCacheOptions = { ttlMs: 60 * 60_000, failureTtlMs: 60_000, maxEntries: 1_000 };
+
+type Entry = { result: Result<Article & { url: string }, FailReason>; expires: number };
+
+export type ArticleDeps = {
+  fetchOptions: FetchOptions;
+  log: Logger;
+  fetch?: (url: string, options: FetchOptions) => Promise<FetchResult>;
+  now?: () => number;
+  cache?: Partial<ArticleCacheOptions>;
+};
+
+export function createArticleReader(deps: ArticleDeps): ReadArticle & { stats: () => { fetches: number; hits: number } } {
+  const options = { ...DEFAULT_CACHE, ...deps.cache };
+  const now = deps.now ?? Date.now;
+  const fetch = deps.fetch ?? fetchPage;
+  // A Map keeps insertion order: re-inserting on use makes its first key the least recently used.
+  const cache = new Map<string, Entry>();
+  const inFlight = new Map<string, Promise<Entry["result"]>>();
+  let fetches = 0;
+  let hits = 0;
+
+  const remember = (keys: readonly string[], result: Entry["result"]) => {
+    const expires = now() + (result.ok ? options.ttlMs : options.failureTtlMs);
+    for (const key of new Set(keys)) {
+      cache.delete(key);
+      cache.set(key, { result, expires });
+    }
+    while (cache.size > options.maxEntries) cache.delete(cache.keys().next().value!);
+  };
+
+  const load = async (url: string, key: string): Promise<Entry["result"]> => {
+    fetches++;
+    const page = await fetch(url, { ...deps.fetchOptions, accept: ["html", "text"] });
+    if (!page.ok) {
+      deps.log.info(`fetch ${url}: ${page.reason.kind}`);
+      remember([key], page);
+      return page;
+    }
+    const article = extractArticle({ body: page.value.body, url: page.value.url, contentType: page.value.contentType });
+    const wall = detectWall(article);
+    const result: Entry["result"] = wall
+      ? fail({ kind: "wall", wall })
+      : article.text.trim() === ""
+        ? fail({ kind: "not-article" })
+        : ok({ ...article, url: page.value.url });
+    const keys = [key, normalizeUrl(page.value.url)];
+    if (article.canonicalUrl) keys.push(normalizeUrl(article.canonicalUrl));
+    remember(keys, result);
+    return result;
+  };
+
+  const read: ReadArticle = async (url) => {
+    const key = normalizeUrl(url);
+    const cached = cache.get(key);
+    if (cached && cached.expires > now()) {
+      hits++;
+      return cached.result;
+    }
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = load(url, key).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    } else {
+      hits++;
+    }
+    return pending;
+  };
+  return Object.assign(read, { stats: () => ({ fetches, hits }) });
+}

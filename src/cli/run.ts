@@ -1,0 +1,76 @@
+import type { AdapterName, Config } from "../../config/index.js";
+import { createCore, type Adapter, type Core } from "../core.js";
+import type { Logger } from "../log.js";
+import { fail, ok, type Result } from "../result.js";
+
+export type RunArgs = Record<string, never>;
+
+export const RUN_USAGE = `usage: skim run
+  Runs the bot: the adapters whose tokens are set (TELEGRAM_BOT_TOKEN, DISCORD_TOKEN), else a console chat
+  on stdin/stdout. SKIM_ADAPTERS=console,telegram,discord chooses explicitly.`;
+
+export function parseRunArgs(argv: readonly string[]): Result<RunArgs, string> {
+  const unknown = argv.find((a) => a !== "");
+  return unknown === undefined ? ok({}) : fail(`unknown argument ${unknown}`);
+}
+
+export function chooseAdapters(config: Config): AdapterName[] {
+  if (config.adapters) return config.adapters;
+  const platforms: AdapterName[] = [];
+  if (config.telegram) platforms.push("telegram");
+  if (config.discord) platforms.push("discord");
+  return platforms.length > 0 ? platforms : ["console"];
+}
+
+async function createAdapter(name: AdapterName, core: Core, config: Config): Promise<Adapter> {
+  switch (name) {
+    case "console": {
+      const { createConsoleAdapter } = await import("../../adapters/console/index.js");
+      return createConsoleAdapter(core, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true });
+    }
+    case "telegram": {
+      if (!config.telegram) throw new Error("TELEGRAM_BOT_TOKEN is not set");
+      const { createTelegramAdapter } = await import("../../adapters/telegram/index.js");
+      return createTelegramAdapter(core, config.telegram);
+    }
+    case "discord": {
+      if (!config.discord) throw new Error("DISCORD_TOKEN and DISCORD_APPLICATION_ID are not set");
+      const { createDiscordAdapter } = await import("../../adapters/discord/index.js");
+      return createDiscordAdapter(core, config.discord);
+    }
+  }
+}
+
+/**
+ * Starts the chosen adapters on one core. With a platform adapter the process stays up until
+ * SIGINT or SIGTERM, whatever stdin does; a console alone ends with its input.
+ */
+export async function runBot(_args: RunArgs, deps: { config: Config; log: Logger }): Promise<number> {
+  const names = chooseAdapters(deps.config);
+  const core = createCore(deps.config, deps.log);
+  const adapters: Adapter[] = [];
+  try {
+    for (const name of names) {
+      const adapter = await createAdapter(name, core, deps.config);
+      await adapter.start();
+      adapters.push(adapter);
+      deps.log.debug(`${name} adapter started`);
+    }
+  } catch (err) {
+    deps.log.error(`could not start: ${err instanceof Error ? err.message : String(err)}`);
+    await Promise.allSettled(adapters.map((a) => a.stop()));
+    return 1;
+  }
+  const platforms = adapters.filter((a) => a.name !== "console");
+  const signalled = new Promise<string>((resolve) => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve(signal));
+  });
+  if (platforms.length === 0) {
+    await Promise.race([Promise.all(adapters.map((a) => a.finished)), signalled]);
+  } else {
+    const signal = await signalled;
+    deps.log.info(`${signal}: stopping`);
+  }
+  await Promise.allSettled(adapters.map((a) => a.stop()));
+  return 0;
+}

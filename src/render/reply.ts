@@ -1,0 +1,101 @@
+import type { Digest } from "../summarize/types.js";
+import type { FailReason, InfoText, Reply } from "../types.js";
+import { DISCORD_MESSAGE_MAX_CHARS, renderDiscord } from "./discord.js";
+import { escapeHtml } from "./html.js";
+import { escapeMarkdown } from "./markdown.js";
+import type { RenderOptions } from "./options.js";
+import { renderPlain } from "./plain.js";
+import { describeFetchFailure } from "./reasons.js";
+import { renderTelegram, TELEGRAM_MESSAGE_MAX_CHARS } from "./telegram.js";
+
+/**
+ * A core reply as the messages one platform sends: digests, friendly failures and fixed texts,
+ * each escaped for its target and packed into messages within the platform's limit.
+ */
+export type Target = "plain" | "telegram" | "discord";
+
+const LIMIT: Record<Target, number> = { plain: Number.POSITIVE_INFINITY, telegram: TELEGRAM_MESSAGE_MAX_CHARS, discord: DISCORD_MESSAGE_MAX_CHARS };
+
+/** One sentence per failure, in plain words; the renderer escapes it for its target. */
+export function describeReason(reason: FailReason): string {
+  switch (reason.kind) {
+    case "not-article":
+      return "that page has no article text to summarize";
+    case "wall":
+      return reason.wall === "paywall"
+        ? "the article is behind a paywall, so there is nothing to summarize"
+        : reason.wall === "consent"
+          ? "the page only shows a cookie-consent wall instead of the article"
+          : "the page asks to log in before showing the article";
+    case "rate-limited":
+      return "slow down a little: too many requests in a short time. Try again in a minute.";
+    case "no-input":
+      return "there is nothing to summarize there";
+    case "admin-only":
+      return "only the chat's admins can change that";
+    case "usage":
+      return `usage: ${reason.usage}`;
+    case "internal":
+      return "something went wrong on my side; the error is logged";
+    default:
+      return describeFetchFailure(reason);
+  }
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+function infoText(info: InfoText): string {
+  switch (info.kind) {
+    case "start":
+    case "help":
+      return [
+        "Skim summarizes links: send one and get the title, the source and the sentences that matter.",
+        "",
+        "/summary <link> [short|medium|long] — summarize a page (or reply /summary to a message with a link or text)",
+        "/auto on|off — summarize every link posted in this chat (admins only in groups)",
+        "/help — this message",
+      ].join("\n");
+    case "auto":
+      return info.on ? "Auto-summaries are on in this chat: I will summarize the links posted here." : "Auto-summaries are off in this chat. Use /summary <link> when you want one.";
+  }
+}
+
+function escapeFor(target: Target, text: string): string {
+  return target === "telegram" ? escapeHtml(text) : target === "discord" ? escapeMarkdown(text) : text;
+}
+
+function renderDigest(digest: Digest, target: Target, options: RenderOptions): string {
+  return target === "telegram" ? renderTelegram(digest, options) : target === "discord" ? renderDiscord(digest, options) : renderPlain(digest, options);
+}
+
+export function renderReply(reply: Reply, target: Target, options: RenderOptions): string[] {
+  switch (reply.kind) {
+    case "silence":
+      return [];
+    case "notice":
+      return [escapeFor(target, capitalize(describeReason(reply.reason)) + (reply.reason.kind === "rate-limited" ? "" : "."))];
+    case "info":
+      return [escapeFor(target, infoText(reply.text))];
+    case "digests": {
+      const parts = reply.items.map((item) =>
+        "digest" in item ? renderDigest(item.digest, target, options) : escapeFor(target, `Could not summarize ${shortUrl(item.url)}: ${describeReason(item.reason)}.`),
+      );
+      return pack(parts, LIMIT[target]);
+    }
+  }
+}
+
+/** Addresses are quoted back in failures; a hostile one is not allowed to fill the message. */
+const MAX_QUOTED_URL_CHARS = 200;
+const shortUrl = (url: string) => (url.length <= MAX_QUOTED_URL_CHARS ? url : `${url.slice(0, MAX_QUOTED_URL_CHARS - 1)}…`);
+
+/** Puts parts into as few messages as fit the limit; each part already fits on its own. */
+function pack(parts: readonly string[], limit: number): string[] {
+  const out: string[] = [];
+  for (const part of parts) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last.length + 2 + part.length <= limit) out[out.length - 1] = `${last}\n\n${part}`;
+    else out.push(part.length <= limit ? part : part.slice(0, limit));
+  }
+  return out;
+}

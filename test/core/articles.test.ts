@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../config/index.js";
+import { createArticleReader } from "../../src/articles.js";
+import type { FetchOptions, FetchResult } from "../../src/fetch/types.js";
+import { createLogger } from "../../src/log.js";
+import { detectWall } from "../../src/wall.js";
+import { extractArticle } from "../../src/extract/index.js";
+
+const page = (body: string, url: string): FetchResult => ({
+  ok: true,
+  value: { requestedUrl: url, url, status: 200, contentType: "text/html", kind: "html", charset: "utf-8", body, bytes: body.length, redirects: [] },
+});
+
+const articleHtml = (canonical: string) =>
+  `<html><head><link rel="canonical" href="${canonical}"><title>Budget</title></head><body><article>${"<p>The council approved the budget on Tuesday after a long and heated debate about schools.</p>".repeat(4)}</article></body></html>`;
+
+describe("article reader", () => {
+  it("fetches a page once: concurrent requests share the fetch, tracking tails and canonical links share the cache", async () => {
+    const fetched: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const fetch = async (url: string, _o: FetchOptions): Promise<FetchResult> => {
+      fetched.push(url);
+      await gate;
+      return page(articleHtml("https://news.example/budget"), url);
+    };
+    const read = createArticleReader({ fetchOptions: parseConfig({}).fetch, log: createLogger("silent"), fetch });
+    const a = read("https://news.example/budget?utm_source=tg");
+    const b = read("https://news.example/budget#comments");
+    release();
+    const [ra, rb] = await Promise.all([a, b]);
+    expect(ra.ok && rb.ok).toBe(true);
+    expect(fetched).toHaveLength(1);
+    expect((await read("https://NEWS.example/budget")).ok).toBe(true);
+    expect(fetched).toHaveLength(1);
+    expect(read.stats()).toEqual({ fetches: 1, hits: 2 });
+  });
+
+  it("says when a page has no article or only a wall", async () => {
+    const bodies: Record<string, string> = {
+      "https://x.example/empty": "<html><body><nav><a href='/'>Home</a></nav></body></html>",
+      "https://x.example/consent":
+        "<html><body><div class='main'><p>We and our partners use cookies to personalise content and ads. By clicking Accept all you consent to our privacy policy.</p><p>You can manage options or reject all cookies in the privacy settings at any time.</p></div></body></html>",
+    };
+    const read = createArticleReader({ fetchOptions: parseConfig({}).fetch, log: createLogger("silent"), fetch: async (url) => page(bodies[url]!, url) });
+    expect(await read("https://x.example/empty")).toEqual({ ok: false, reason: { kind: "not-article" } });
+    expect(await read("https://x.example/consent")).toEqual({ ok: false, reason: { kind: "wall", wall: "consent" } });
+  });
+});
+
+describe("detectWall", () => {
+  it("calls a flagged teaser a paywall, and keeps a full article that mentions cookies", () => {
+    const teaser = extractArticle({
+      body: `<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"H","isAccessibleForFree":false}</script></head><body><article><p>The first paragraph of a story that is mostly behind the paywall, as publishers do.</p></article></body></html>`,
+    });
+    expect(detectWall(teaser)).toBe("paywall");
+    const login = extractArticle({ body: "Log in to continue reading.\n\nForgot your password? Create a free account to read this article.", contentType: "text/plain" });
+    expect(detectWall(login)).toBe("login");
+    const real = extractArticle({
+      body: `<html><body><div id="cookie-banner"><p>We use cookies. Accept all?</p></div><article>${"<p>Regulators fined the company for tracking users with cookies without consent, the court said on Monday in a long ruling.</p>".repeat(12)}</article></body></html>`,
+    });
+    expect(detectWall(real)).toBeNull();
+    expect(real.text).not.toContain("Accept all");
+  });
+});
