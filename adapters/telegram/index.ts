@@ -23,6 +23,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export function createTelegramAdapter(core: Core, config: TelegramConfig): Adapter {
   const bot = new Telegraf(config.token, { telegram: { apiRoot: config.apiRoot } });
   const inFlight = new Set<Promise<void>>();
+  let launched: Promise<void> | null = null;
   const queue: Update[] = [];
 
   const send = async (chatId: string, text: string, replyTo: number) => {
@@ -97,7 +98,8 @@ export function createTelegramAdapter(core: Core, config: TelegramConfig): Adapt
     name: "telegram",
     start: async () => {
       await new Promise<void>((resolve, reject) => {
-        bot.launch({ allowedUpdates: ["message", "edited_message", "channel_post", "edited_channel_post"] }, () => resolve()).catch(reject);
+        launched = bot.launch({ allowedUpdates: ["message", "edited_message", "channel_post", "edited_channel_post"] }, () => resolve());
+        launched.catch(reject);
       });
       try {
         await bot.telegram.setMyCommands(telegramCommands());
@@ -109,9 +111,10 @@ export function createTelegramAdapter(core: Core, config: TelegramConfig): Adapt
       try {
         bot.stop("stop");
       } catch {
-        // Not running: nothing to stop.
+        // Never launched: nothing to stop.
       }
-      await Promise.allSettled([...inFlight]);
+      // launch() settles once telegraf has confirmed the updates it took; replies in progress finish.
+      await Promise.allSettled([launched ?? Promise.resolve(), ...inFlight]);
     },
     finished: new Promise<void>(() => {}),
   };

@@ -23,3 +23,31 @@ export function runSkim(args: string[], options: { input?: string; env?: Record<
     child.stdin.end(options.input ?? "");
   });
 }
+
+export type RunningSkim = {
+  /** Everything written to stderr so far (logs). */
+  stderr: () => string;
+  stdout: () => string;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop: () => Promise<number | null>;
+  exited: Promise<number | null>;
+};
+
+/** Starts `skim run` as a long-lived process, as `npm start` would, for the platform adapters' tests. */
+export function startSkim(env: Record<string, string>): RunningSkim {
+  const child = spawn(process.execPath, [bin, "run"], { env: { PATH: process.env["PATH"] ?? "", ...env }, cwd: tmpdir(), stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  return {
+    stderr: () => stderr,
+    stdout: () => stdout,
+    exited,
+    stop: async () => {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}

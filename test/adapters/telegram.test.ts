@@ -1,0 +1,127 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toIncoming } from "../../adapters/telegram/translate.js";
+import { startFakeTelegram, telegramFixture, type FakeTelegram } from "../fakes/telegram.js";
+import { startSkim, type RunningSkim } from "../support/runSkim.js";
+
+const page = (title: string) => `<html lang="en"><head><title>${title}</title></head><body><article>
+  <p>The city council approved the budget on Tuesday after a long debate about school funding.</p>
+  <p>The budget raises spending on schools by five percent and cuts road repairs by a fifth.</p>
+  <p>Council members said the vote was close because several districts opposed the road cuts.</p></article></body></html>`;
+
+let pages: Server;
+let base = "";
+beforeAll(async () => {
+  pages = createServer((req, res) => {
+    if (req.url === "/hostile") res.writeHead(200, { "content-type": "text/html" }).end(page("&lt;b&gt;@everyone&lt;/b&gt; <i>x</i> & *y*"));
+    else if (req.url?.startsWith("/story")) res.writeHead(200, { "content-type": "text/html" }).end(page(`Story ${req.url}`));
+    else res.writeHead(404, { "content-type": "text/plain" }).end("gone");
+  });
+  await new Promise<void>((r) => pages.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => pages.close(() => r())));
+
+describe("Telegram updates as Incoming (recorded payloads from the Bot API docs)", () => {
+  it("reads text links, captions, replies, edits, channels and bots", () => {
+    expect(toIncoming(telegramFixture("group-text-link"))).toMatchObject({ chatKind: "group", links: ["https://example.org/news/2026/08/city-trams"] });
+    expect(toIncoming(telegramFixture("photo-caption-url"))!.text).toMatch(/https?:\/\//);
+    expect(toIncoming(telegramFixture("reply-to-link"))!.replyTo?.text ?? "").toMatch(/https?:\/\/|\S/);
+    expect(toIncoming(telegramFixture("edited-message"))!.edited).toBe(true);
+    expect(toIncoming(telegramFixture("channel-post"))!.chatKind).toBe("channel");
+    expect(toIncoming(telegramFixture("bot-message"))!.fromBot).toBe(true);
+    expect(toIncoming(telegramFixture("anonymous-admin"))!.fromBot).toBe(false);
+    expect(toIncoming(telegramFixture("supergroup-summary-command"))).toMatchObject({ chatKind: "group", text: expect.stringMatching(/^\/summary@skim_test_bot /) });
+  });
+});
+
+describe("Skim on Telegram (telegraf against a fake Bot API)", () => {
+  let fake: FakeTelegram;
+  let skim: RunningSkim;
+
+  beforeAll(async () => {
+    fake = await startFakeTelegram();
+    skim = startSkim({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, SKIM_ALLOW_PRIVATE_HOSTS: "true", SKIM_LOG_LEVEL: "debug" });
+    await fake.waitFor("getUpdates", undefined, 10_000);
+  });
+  afterAll(async () => {
+    expect(await skim.stop()).toBe(0);
+    await fake.close();
+  });
+
+  it("registers its commands", async () => {
+    const call = await fake.waitFor("setMyCommands", undefined, 5_000);
+    expect((call.params["commands"] as { command: string }[]).map((c) => c.command)).toEqual(expect.arrayContaining(["summary", "auto", "help"]));
+  });
+
+  it("answers a link in a private chat with a digest, as an HTML reply without a link preview, after showing it is typing", async () => {
+    const update = fake.pushUpdate(fake.message({ chat: "private", text: `look at ${base}/story/1` }));
+    const sent = await fake.waitFor("sendMessage", (c) => String(c.params["text"]).includes("Story /story/1"), 10_000);
+    expect(sent.params["parse_mode"]).toBe("HTML");
+    expect(sent.params["reply_parameters"]).toMatchObject({ message_id: ("message" in update && update.message.message_id) || -1 });
+    expect(sent.params["link_preview_options"]).toMatchObject({ is_disabled: true });
+    expect(fake.calls("sendChatAction").some((c) => c.params["action"] === "typing")).toBe(true);
+  });
+
+  it("answers /summary@bot in a group, and stays quiet about plain links there", async () => {
+    fake.pushUpdate(fake.message({ chat: "supergroup", text: `/summary@${fake.botInfo.username} ${base}/story/2 short` }));
+    const sent = await fake.waitFor("sendMessage", (c) => String(c.params["text"]).includes("Story /story/2"), 10_000);
+    expect(String(sent.params["text"]).match(/•/g)).toHaveLength(2);
+    const before = fake.calls("sendMessage").length;
+    fake.pushUpdate(fake.message({ chat: "supergroup", text: `${base}/story/3` }));
+    fake.pushUpdate(fake.message({ chat: "supergroup", text: "/help" }));
+    await fake.waitFor("sendMessage", (c) => String(c.params["text"]).includes("/auto on|off"), 10_000);
+    expect(fake.calls("sendMessage").slice(before).some((c) => String(c.params["text"]).includes("Story /story/3"))).toBe(false);
+  });
+
+  it("summarizes the link of the message replied to", async () => {
+    const original = fake.message({ chat: "private", text: `earlier: ${base}/story/4` });
+    const replied = "message" in original ? original.message : undefined;
+    fake.pushUpdate(fake.message({ chat: "private", text: "/summary", reply_to_message: replied }));
+    await fake.waitFor("sendMessage", (c) => String(c.params["text"]).includes("Story /story/4"), 10_000);
+  });
+
+  it("escapes hostile titles and answers a missing page with a friendly reason", async () => {
+    fake.pushUpdate(fake.message({ chat: "private", text: `${base}/hostile` }));
+    const sent = await fake.waitFor("sendMessage", (c) => String(c.params["text"]).includes("@"), 10_000);
+    expect(String(sent.params["text"])).toContain("&lt;b&gt;");
+    expect(String(sent.params["text"])).not.toContain("<i>x</i>");
+    fake.pushUpdate(fake.message({ chat: "private", text: `/summary ${base}/gone` }));
+    await fake.waitFor("sendMessage", (c) => /HTTP 404/.test(String(c.params["text"])), 10_000);
+  });
+
+  it("waits out a 429 and sends the reply once", async () => {
+    fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", retry_after: 1 });
+    fake.pushUpdate(fake.message({ chat: "private", text: `${base}/story/5` }));
+    await fake.waitFor("sendMessage", (c) => c.response?.ok === true && String(c.params["text"]).includes("Story /story/5"), 10_000);
+    const attempts = fake.calls("sendMessage").filter((c) => String(c.params["text"]).includes("Story /story/5"));
+    expect(attempts.filter((c) => c.response?.ok === true)).toHaveLength(1);
+    expect(attempts.length).toBe(2);
+  });
+
+  it("ignores edits and other bots", async () => {
+    const before = fake.calls("sendMessage").length;
+    fake.pushUpdate(fake.message({ chat: "private", update: "edited_message", text: `${base}/story/6` }));
+    fake.pushUpdate(fake.message({ chat: "private", from: { id: 42, is_bot: true, first_name: "Other" }, text: `${base}/story/7` }));
+    fake.pushUpdate(fake.message({ chat: "private", text: "/help" }));
+    await fake.waitFor("sendMessage", (c) => c.seq > (fake.calls("sendMessage")[before - 1]?.seq ?? 0) && String(c.params["text"]).includes("/auto on|off"), 10_000);
+    expect(fake.calls("sendMessage").slice(before).some((c) => /Story \/story\/[67]/.test(String(c.params["text"])))).toBe(false);
+  });
+});
+
+describe("Skim on Telegram, with private addresses refused (the default)", () => {
+  it("answers a link to a private address with the friendly refusal", async () => {
+    const fake = await startFakeTelegram();
+    const skim = startSkim({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot });
+    try {
+      await fake.waitFor("getUpdates", undefined, 10_000);
+      fake.pushUpdate(fake.message({ chat: "private", text: `/summary ${base}/story/8` }));
+      const sent = await fake.waitFor("sendMessage", undefined, 10_000);
+      expect(String(sent.params["text"])).toMatch(/private or local address/);
+    } finally {
+      expect(await skim.stop()).toBe(0);
+      await fake.close();
+    }
+  });
+});
