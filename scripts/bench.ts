@@ -166,6 +166,9 @@ function main(): void {
     print(line("readability batch script", readProc!));
     print(`speed-up: ${(readProc!.medianMs / skimProc!.medianMs).toFixed(1)}x median, ${(readProc!.minMs / skimProc!.minMs).toFixed(1)}x min`);
   }
+  const load = spawnSync(process.execPath, [join(here, "loadTelegram.js")], { encoding: "utf8" });
+  process.stdout.write(load.stdout);
+  if (load.status !== 0) throw new Error(`chat load test failed: ${load.stderr}`);
   const [start, bare] = timeProcesses([[skimBin, "extract", plainFiles[0]!], [join(here, "lib/noop.js")]], 9);
   print(`\nskim extract, one page      median ${start!.medianMs.toFixed(0)} ms (node itself: ${bare!.medianMs.toFixed(0)} ms)`);
   rmSync(plainDir, { recursive: true, force: true });
