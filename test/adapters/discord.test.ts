@@ -94,14 +94,14 @@ describe("Skim on Discord (discord.js against a fake REST API and gateway)", () 
   });
 
   it("replies to a link sent in a direct message", async () => {
-    fake.messageCreate({ guild_id: null, channel_id: "1288499999999999999", content: `${base}/story/4` });
+    fake.messageCreate({ guild_id: null, channel_id: "1288499999999999999", author: { id: "1288497000000000001", username: "dm-reader" }, content: `${base}/story/4` });
     await fake.waitFor("POST", /^\/channels\/\d+\/messages$/, (c) => (body(c).content ?? "").includes("Story /story/4"), 10_000);
   });
 
   it("resumes after the gateway drops the connection and answers the next message", async () => {
     fake.dropConnection(4000);
     await fake.waitForGateway(6, undefined, 10_000);
-    fake.messageCreate({ guild_id: null, channel_id: "1288499999999999998", content: `${base}/story/5` });
+    fake.messageCreate({ guild_id: null, channel_id: "1288499999999999998", author: { id: "1288497000000000002", username: "late-reader" }, content: `${base}/story/5` });
     await fake.waitFor("POST", /^\/channels\/\d+\/messages$/, (c) => (body(c).content ?? "").includes("Story /story/5"), 10_000);
   });
 });

@@ -36,6 +36,13 @@ describe("Telegram updates as Incoming (recorded payloads from the Bot API docs)
   });
 });
 
+/** A private chat with a reader of its own: each test's requests get their own rate-limit bucket. */
+let readers = 0;
+function reader(): { chat: { id: number; type: "private"; first_name: string }; from: { id: number; is_bot: false; first_name: string } } {
+  const id = 700_000 + ++readers;
+  return { chat: { id, type: "private", first_name: `Reader ${id}` }, from: { id, is_bot: false, first_name: `Reader ${id}` } };
+}
+
 describe("Skim on Telegram (telegraf against a fake Bot API)", () => {
   let fake: FakeTelegram;
   let skim: RunningSkim;
@@ -56,7 +63,7 @@ describe("Skim on Telegram (telegraf against a fake Bot API)", () => {
   });
 
   it("answers a link in a private chat with a digest, as an HTML reply without a link preview, after showing it is typing", async () => {
-    const update = fake.pushUpdate(fake.message({ chat: "private", text: `look at ${base}/story/1` }));
+    const update = fake.pushUpdate(fake.message({ ...reader(), text: `look at ${base}/story/1` }));
     const sent = await fake.waitFor("sendMessage", (c) => String(c.params["text"]).includes("Story /story/1"), 10_000);
     expect(sent.params["parse_mode"]).toBe("HTML");
     expect(sent.params["reply_parameters"]).toMatchObject({ message_id: ("message" in update && update.message.message_id) || -1 });
@@ -76,24 +83,32 @@ describe("Skim on Telegram (telegraf against a fake Bot API)", () => {
   });
 
   it("summarizes the link of the message replied to", async () => {
-    const original = fake.message({ chat: "private", text: `earlier: ${base}/story/4` });
+    const who = reader();
+    const original = fake.message({ ...who, text: `earlier: ${base}/story/4` });
     const replied = "message" in original ? original.message : undefined;
-    fake.pushUpdate(fake.message({ chat: "private", text: "/summary", reply_to_message: replied }));
+    fake.pushUpdate(fake.message({ ...who, text: "/summary", reply_to_message: replied }));
     await fake.waitFor("sendMessage", (c) => String(c.params["text"]).includes("Story /story/4"), 10_000);
   });
 
+  it("summarizes pasted text after /summary", async () => {
+    const text = "The harbour reopened on Monday after the storm. Ferries run every hour again. Repairs to the pier will take a month. The mayor thanked the crews.";
+    fake.pushUpdate(fake.message({ ...reader(), text: `/summary ${text}` }));
+    const sent = await fake.waitFor("sendMessage", (c) => String(c.params["text"]).includes("The harbour reopened on Monday"), 10_000);
+    expect(String(sent.params["text"]).match(/•/g)).toHaveLength(3);
+  });
+
   it("escapes hostile titles and answers a missing page with a friendly reason", async () => {
-    fake.pushUpdate(fake.message({ chat: "private", text: `${base}/hostile` }));
+    fake.pushUpdate(fake.message({ ...reader(), text: `${base}/hostile` }));
     const sent = await fake.waitFor("sendMessage", (c) => String(c.params["text"]).includes("@"), 10_000);
     expect(String(sent.params["text"])).toContain("&lt;b&gt;");
     expect(String(sent.params["text"])).not.toContain("<i>x</i>");
-    fake.pushUpdate(fake.message({ chat: "private", text: `/summary ${base}/gone` }));
+    fake.pushUpdate(fake.message({ ...reader(), text: `/summary ${base}/gone` }));
     await fake.waitFor("sendMessage", (c) => /HTTP 404/.test(String(c.params["text"])), 10_000);
   });
 
   it("waits out a 429 and sends the reply once", async () => {
     fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", retry_after: 1 });
-    fake.pushUpdate(fake.message({ chat: "private", text: `${base}/story/5` }));
+    fake.pushUpdate(fake.message({ ...reader(), text: `${base}/story/5` }));
     await fake.waitFor("sendMessage", (c) => c.response?.ok === true && String(c.params["text"]).includes("Story /story/5"), 10_000);
     const attempts = fake.calls("sendMessage").filter((c) => String(c.params["text"]).includes("Story /story/5"));
     expect(attempts.filter((c) => c.response?.ok === true)).toHaveLength(1);
@@ -102,9 +117,9 @@ describe("Skim on Telegram (telegraf against a fake Bot API)", () => {
 
   it("ignores edits and other bots", async () => {
     const before = fake.calls("sendMessage").length;
-    fake.pushUpdate(fake.message({ chat: "private", update: "edited_message", text: `${base}/story/6` }));
+    fake.pushUpdate(fake.message({ ...reader(), update: "edited_message", text: `${base}/story/6` }));
     fake.pushUpdate(fake.message({ chat: "private", from: { id: 42, is_bot: true, first_name: "Other" }, text: `${base}/story/7` }));
-    fake.pushUpdate(fake.message({ chat: "private", text: "/help" }));
+    fake.pushUpdate(fake.message({ ...reader(), text: "/help" }));
     await fake.waitFor("sendMessage", (c) => c.seq > (fake.calls("sendMessage")[before - 1]?.seq ?? 0) && String(c.params["text"]).includes("/auto on|off"), 10_000);
     expect(fake.calls("sendMessage").slice(before).some((c) => /Story \/story\/[67]/.test(String(c.params["text"])))).toBe(false);
   });
@@ -116,7 +131,7 @@ describe("Skim on Telegram, with private addresses refused (the default)", () =>
     const skim = startSkim({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot });
     try {
       await fake.waitFor("getUpdates", undefined, 10_000);
-      fake.pushUpdate(fake.message({ chat: "private", text: `/summary ${base}/story/8` }));
+      fake.pushUpdate(fake.message({ ...reader(), text: `/summary ${base}/story/8` }));
       const sent = await fake.waitFor("sendMessage", undefined, 10_000);
       expect(String(sent.params["text"])).toMatch(/private or local address/);
     } finally {
