@@ -25,11 +25,8 @@ export function messageToIncoming(message: Message, referenced?: Message | null)
 
 const lengthOf = (v: string | null): SummaryLength | undefined => (v === "short" || v === "medium" || v === "long" ? v : undefined);
 
-export function slashToIncoming(interaction: ChatInputCommandInteraction): Incoming {
-  const name = commands.some((c) => c.name === interaction.commandName) ? interaction.commandName : "help";
-  const url = interaction.options.getString("url") ?? undefined;
-  const length = lengthOf(interaction.options.getString("length"));
-  const mode = interaction.options.getString("mode");
+/** What every interaction says about where it comes from and who asked. */
+function interactionBase(interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction) {
   return {
     platform: "discord",
     chatId: interaction.channelId,
@@ -38,6 +35,16 @@ export function slashToIncoming(interaction: ChatInputCommandInteraction): Incom
     userId: interaction.user.id,
     fromBot: false,
     edited: false,
+  } as const satisfies Partial<Incoming>;
+}
+
+export function slashToIncoming(interaction: ChatInputCommandInteraction): Incoming {
+  const name = commands.some((c) => c.name === interaction.commandName) ? interaction.commandName : "help";
+  const url = interaction.options.getString("url") ?? undefined;
+  const length = lengthOf(interaction.options.getString("length"));
+  const mode = interaction.options.getString("mode");
+  return {
+    ...interactionBase(interaction),
     // `/auto` is read by the same parser as typed text, so it is passed on as text.
     text: name === "auto" && mode ? `/auto ${mode}` : "",
     ...(name === "auto" && mode
@@ -49,13 +56,7 @@ export function slashToIncoming(interaction: ChatInputCommandInteraction): Incom
 export function contextMenuToIncoming(interaction: MessageContextMenuCommandInteraction): Incoming {
   const target = interaction.targetMessage;
   return {
-    platform: "discord",
-    chatId: interaction.channelId,
-    chatKind: interaction.guildId ? "group" : "private",
-    messageId: interaction.id,
-    userId: interaction.user.id,
-    fromBot: false,
-    edited: false,
+    ...interactionBase(interaction),
     text: "",
     command: { name: "summary" },
     replyTo: { text: [target.content, ...target.embeds.map((e) => e.url ?? "")].join(" ").trim() },

@@ -1,26 +1,14 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startArticleServer } from "../support/articles.js";
 import { runSkim } from "../support/runSkim.js";
 
-const page = (n: number) => `<html lang="en"><head><title>Story ${n}</title></head><body><nav><a href="/">Home</a></nav><article>
-  <p>The city council approved budget number ${n} on Tuesday after a long debate about school funding.</p>
-  <p>The budget raises spending on schools by five percent and cuts road repairs by a fifth.</p>
-  <p>Council members said the vote was close because several districts opposed the road cuts.</p>
-  <p>The mayor is expected to sign the budget next week, officials said on Wednesday evening.</p></article></body></html>`;
-
-let server: Server;
+let pages: Awaited<ReturnType<typeof startArticleServer>>;
 let base = "";
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const m = /^\/story\/(\d+)/.exec(req.url ?? "");
-    if (m) res.writeHead(200, { "content-type": "text/html" }).end(page(Number(m[1])));
-    else res.writeHead(404, { "content-type": "text/plain" }).end("gone");
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  pages = await startArticleServer();
+  base = pages.base;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => pages.close());
 
 describe("console adapter (skim run through a pipe)", () => {
   it("answers each line in order, then exits 0 at the end of input", async () => {
@@ -29,8 +17,8 @@ describe("console adapter (skim run through a pipe)", () => {
     expect(r.code).toBe(0);
     const out = r.stdout;
     const help = out.indexOf("/summary <link>");
-    const story1 = out.indexOf("Story 1");
-    const story2 = out.indexOf("Story 2");
+    const story1 = out.indexOf("Story /story/1");
+    const story2 = out.indexOf("Story /story/2");
     const missing = out.indexOf("HTTP 404");
     expect(help).toBeGreaterThanOrEqual(0);
     expect(story1).toBeGreaterThan(help);

@@ -1,27 +1,17 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toIncoming } from "../../adapters/telegram/translate.js";
 import { startFakeTelegram, telegramFixture, type FakeTelegram } from "../fakes/telegram.js";
+import { startArticleServer } from "../support/articles.js";
 import { startSkim, type RunningSkim } from "../support/runSkim.js";
 
-const page = (title: string) => `<html lang="en"><head><title>${title}</title></head><body><article>
-  <p>The city council approved the budget on Tuesday after a long debate about school funding.</p>
-  <p>The budget raises spending on schools by five percent and cuts road repairs by a fifth.</p>
-  <p>Council members said the vote was close because several districts opposed the road cuts.</p></article></body></html>`;
-
-let pages: Server;
+const HOSTILE_TITLE = "&lt;b&gt;@everyone&lt;/b&gt; <i>x</i> & *y*";
+let pages: Awaited<ReturnType<typeof startArticleServer>>;
 let base = "";
 beforeAll(async () => {
-  pages = createServer((req, res) => {
-    if (req.url === "/hostile") res.writeHead(200, { "content-type": "text/html" }).end(page("&lt;b&gt;@everyone&lt;/b&gt; <i>x</i> & *y*"));
-    else if (req.url?.startsWith("/story")) res.writeHead(200, { "content-type": "text/html" }).end(page(`Story ${req.url}`));
-    else res.writeHead(404, { "content-type": "text/plain" }).end("gone");
-  });
-  await new Promise<void>((r) => pages.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
+  pages = await startArticleServer(HOSTILE_TITLE);
+  base = pages.base;
 });
-afterAll(() => new Promise<void>((r) => pages.close(() => r())));
+afterAll(() => pages.close());
 
 describe("Telegram updates as Incoming (recorded payloads from the Bot API docs)", () => {
   it("reads text links, captions, replies, edits, channels and bots", () => {

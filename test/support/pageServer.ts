@@ -36,7 +36,8 @@ export async function startPageServer(options: { host?: string } = {}): Promise<
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     requests.push({ path, headers: req.headers, localAddress: req.socket.localAddress ?? "" });
-    const handler = routes.get(path);
+    // "*" catches every path without a route of its own.
+    const handler = routes.get(path) ?? routes.get("*");
     if (handler === undefined) {
       res.writeHead(404, { "content-type": "text/plain" }).end("no route");
       return;
