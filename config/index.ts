@@ -13,6 +13,10 @@ export type Config = {
   /** Adapters to run; null means "those with tokens, else the console". */
   adapters: AdapterName[] | null;
   telegram: { token: string; apiRoot: string } | null;
+  /** `sqlite:<path>` or `postgres://…`; null: SQLite in `dataDir`. */
+  databaseUrl: string | null;
+  dataDir: string;
+  digests: { defaultTimezone: string; defaultTime: string; maxItems: number; linkRetentionDays: number };
   discord: { token: string; applicationId: string; apiBase: string | null; guildId: string | null } | null;
 };
 
@@ -106,6 +110,28 @@ const httpBase = (raw: string, name: string): string | null => {
   return v.replace(/\/+$/, "");
 };
 
+const databaseUrl = (raw: string, name: string): string | null => {
+  const v = raw.trim();
+  if (v === "") return null;
+  if (!/^(sqlite:|file:|postgres(ql)?:\/\/)/i.test(v)) throw new ConfigError(name, `expected sqlite:<path> or postgres://..., got "${v.split(":")[0]}:..."`);
+  return v;
+};
+
+const timeZone = (raw: string, name: string): string => {
+  const v = raw.trim();
+  try {
+    return new Intl.DateTimeFormat("en", { timeZone: v }).resolvedOptions().timeZone;
+  } catch {
+    throw new ConfigError(name, `"${v}" is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)`);
+  }
+};
+
+const timeOfDay = (raw: string, name: string): string => {
+  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(raw.trim());
+  if (!m) throw new ConfigError(name, `expected HH:MM, got "${raw}"`);
+  return `${m[1]!.padStart(2, "0")}:${m[2]}`;
+};
+
 const snowflake = (raw: string, name: string): string | null => {
   const v = raw.trim();
   if (v === "") return null;
@@ -176,6 +202,42 @@ export const variables = {
     example: "true",
     parse: bool,
     fallback: true,
+  },
+  DATABASE_URL: {
+    doc: "Where Skim keeps settings, subscriptions and its cache: sqlite:<path> or postgres://user@host/db. Default: SQLite in SKIM_DATA_DIR.",
+    example: "sqlite:./data/skim.sqlite",
+    parse: databaseUrl,
+    fallback: null,
+  },
+  SKIM_DATA_DIR: {
+    doc: "Directory for the default SQLite database.",
+    example: "./data",
+    parse: text,
+    fallback: "./data",
+  },
+  SKIM_DEFAULT_TIMEZONE: {
+    doc: "Time zone of new subscriptions when the chat has not set one (IANA name, e.g. Europe/Berlin).",
+    example: "UTC",
+    parse: timeZone,
+    fallback: "UTC",
+  },
+  SKIM_DIGEST_TIME: {
+    doc: "Delivery time of new subscriptions when /subscribe gives none, HH:MM.",
+    example: "09:00",
+    parse: timeOfDay,
+    fallback: "09:00",
+  },
+  SKIM_DIGEST_MAX_ITEMS: {
+    doc: "Items per digest; more are announced as 'and N more'.",
+    example: "10",
+    parse: int(1, 50),
+    fallback: 10,
+  },
+  SKIM_LINK_RETENTION_DAYS: {
+    doc: "How long links shared in a chat are kept for its daily recap, in days.",
+    example: "2",
+    parse: int(1, 30),
+    fallback: 2,
   },
   SKIM_ADAPTERS: {
     doc: "Chat adapters to run, comma-separated: console, telegram, discord. Default: those with a token set, else the console.",
@@ -259,6 +321,14 @@ export function parseConfig(env: Env): Config {
     },
     render: { textFragments: v.SKIM_TEXT_FRAGMENTS },
     adapters: v.SKIM_ADAPTERS,
+    databaseUrl: v.DATABASE_URL,
+    dataDir: v.SKIM_DATA_DIR,
+    digests: {
+      defaultTimezone: v.SKIM_DEFAULT_TIMEZONE,
+      defaultTime: v.SKIM_DIGEST_TIME,
+      maxItems: v.SKIM_DIGEST_MAX_ITEMS,
+      linkRetentionDays: v.SKIM_LINK_RETENTION_DAYS,
+    },
     telegram: v.TELEGRAM_BOT_TOKEN ? { token: v.TELEGRAM_BOT_TOKEN, apiRoot: v.TELEGRAM_API_ROOT ?? "https://api.telegram.org" } : null,
     discord: discordConfig(v),
   };

@@ -6,6 +6,7 @@ import type { Logger } from "./log.js";
 import { fail, ok, type Result } from "./result.js";
 import type { FailReason } from "./types.js";
 import { normalizeUrl } from "./urls.js";
+import type { Store } from "./store/types.js";
 import { detectWall } from "./wall.js";
 
 /**
@@ -24,11 +25,15 @@ export type ArticleCacheOptions = {
 
 export const DEFAULT_CACHE: ArticleCacheOptions = { ttlMs: 60 * 60_000, failureTtlMs: 60_000, maxEntries: 1_000 };
 
+const cacheKey = (url: string) => `article:${url}`;
+
 type Entry = { result: Result<Article & { url: string }, FailReason>; expires: number };
 
 export type ArticleDeps = {
   fetchOptions: FetchOptions;
   log: Logger;
+  /** A shared cache behind the in-process one: processes on one database fetch a page once. */
+  store?: Pick<Store, "cacheGet" | "cachePut">;
   fetch?: (url: string, options: FetchOptions) => Promise<FetchResult>;
   now?: () => number;
   cache?: Partial<ArticleCacheOptions>;
@@ -71,7 +76,29 @@ export function createArticleReader(deps: ArticleDeps): ReadArticle & { stats: (
     const keys = [key, normalizeUrl(page.value.url)];
     if (article.canonicalUrl) keys.push(normalizeUrl(article.canonicalUrl));
     remember(keys, result);
+    if (result.ok && deps.store) {
+      const expires = now() + options.ttlMs;
+      const json = JSON.stringify(result.value);
+      await Promise.all([...new Set(keys)].map((k) => deps.store!.cachePut(cacheKey(k), json, expires))).catch((err: unknown) =>
+        deps.log.warn(`cache write failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    }
     return result;
+  };
+
+  /** The shared cache, when there is one: a page another process read is not fetched again. */
+  const fromStore = async (key: string): Promise<Entry["result"] | null> => {
+    if (!deps.store) return null;
+    try {
+      const json = await deps.store.cacheGet(cacheKey(key), now());
+      if (json === null) return null;
+      const result = ok(JSON.parse(json) as Article & { url: string });
+      remember([key], result);
+      return result;
+    } catch (err) {
+      deps.log.warn(`cache read failed: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    }
   };
 
   const read: ReadArticle = async (url) => {
@@ -83,7 +110,7 @@ export function createArticleReader(deps: ArticleDeps): ReadArticle & { stats: (
     }
     let pending = inFlight.get(key);
     if (!pending) {
-      pending = load(url, key).finally(() => inFlight.delete(key));
+      pending = (async () => (await fromStore(key)) ?? load(url, key))().finally(() => inFlight.delete(key));
       inFlight.set(key, pending);
     } else {
       hits++;

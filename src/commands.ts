@@ -31,6 +31,44 @@ export const commands = [
     options: [{ name: "mode", description: "on or off", required: false, choices: ["on", "off"] }],
     adminOnly: true,
   },
+  {
+    name: "subscribe",
+    description: "Get a daily digest of a feed or site (or of the links shared here: links)",
+    options: [
+      { name: "source", description: "A feed or site URL, or links", required: true },
+      { name: "time", description: "Delivery time, HH:MM (default 09:00)", required: false },
+      { name: "timezone", description: "IANA time zone, e.g. Europe/Berlin", required: false },
+    ],
+    adminOnly: true,
+  },
+  { name: "subscriptions", description: "What this chat receives every day" },
+  {
+    name: "unsubscribe",
+    description: "Stop a daily digest: its number, its URL, or all",
+    options: [{ name: "which", description: "Number from /subscriptions, URL, or all", required: true }],
+    adminOnly: true,
+  },
+  { name: "digest", description: "Send today's digest now (a preview)" },
+  { name: "settings", description: "This chat's settings" },
+  {
+    name: "length",
+    description: "Default digest length in this chat",
+    options: [{ name: "length", description: "short, medium or long", required: true, choices: LENGTHS }],
+    adminOnly: true,
+  },
+  {
+    name: "timezone",
+    description: "Default time zone for this chat's digests",
+    options: [{ name: "timezone", description: "IANA name, e.g. Europe/Berlin", required: true }],
+    adminOnly: true,
+  },
+  {
+    name: "fragments",
+    description: "Link digest sentences to their place in the article: on or off",
+    options: [{ name: "mode", description: "on or off", required: true, choices: ["on", "off"] }],
+    adminOnly: true,
+  },
+  { name: "forget", description: "Delete everything Skim stores about this chat", adminOnly: true },
   { name: "help", description: "What Skim does and how to use it" },
   { name: "start", description: "Start talking to Skim" },
 ] as const satisfies readonly CommandSpec[];
@@ -38,6 +76,15 @@ export const commands = [
 export type Command =
   | { kind: "summary"; url?: string; text?: string; length?: SummaryLength }
   | { kind: "auto"; on?: boolean }
+  | { kind: "subscribe"; source: string; time?: string; timezone?: string }
+  | { kind: "subscriptions" }
+  | { kind: "unsubscribe"; which: string }
+  | { kind: "digest" }
+  | { kind: "settings" }
+  | { kind: "length"; length: SummaryLength }
+  | { kind: "timezone"; timezone: string }
+  | { kind: "fragments"; on: boolean }
+  | { kind: "forget" }
   | { kind: "help" }
   | { kind: "start" }
   | { kind: "usage"; usage: string }
@@ -49,6 +96,11 @@ const COMMAND = /^\/([a-z_]+)(?:@([a-z0-9_]+))?(?:\s+([\s\S]*))?$/i;
 export const USAGE = {
   summary: "/summary <link> [short|medium|long] — or reply /summary to a message with a link or text",
   auto: "/auto on or /auto off",
+  subscribe: "/subscribe <feed-or-site-url | links> [HH:MM] [Area/City]",
+  unsubscribe: "/unsubscribe <number | url | all>",
+  length: "/length short|medium|long",
+  timezone: "/timezone <IANA name, e.g. Europe/Berlin>",
+  fragments: "/fragments on|off",
 } as const;
 
 /**
@@ -73,6 +125,34 @@ export function parseCommand(text: string, botUsername?: string): Command {
       if (word === "on" || word === "off") return { kind: "auto", on: word === "on" };
       return { kind: "usage", usage: USAGE.auto };
     }
+    case "subscribe": {
+      const [source, ...rest] = args.split(/\s+/).filter((w) => w !== "");
+      if (!source) return { kind: "usage", usage: USAGE.subscribe };
+      const time = rest.find((w) => /^\d{1,2}:\d{2}$/.test(w));
+      const timezone = rest.find((w) => w !== time);
+      if (rest.length > 2 || (rest.length === 2 && (!time || !timezone))) return { kind: "usage", usage: USAGE.subscribe };
+      return { kind: "subscribe", source, ...(time ? { time } : {}), ...(timezone ? { timezone } : {}) };
+    }
+    case "subscriptions":
+      return { kind: "subscriptions" };
+    case "unsubscribe":
+      return args === "" ? { kind: "usage", usage: USAGE.unsubscribe } : { kind: "unsubscribe", which: args };
+    case "digest":
+      return { kind: "digest" };
+    case "settings":
+      return { kind: "settings" };
+    case "length": {
+      const v = args.toLowerCase();
+      return (LENGTHS as readonly string[]).includes(v) ? { kind: "length", length: v as SummaryLength } : { kind: "usage", usage: USAGE.length };
+    }
+    case "timezone":
+      return args === "" || /\s/.test(args) ? { kind: "usage", usage: USAGE.timezone } : { kind: "timezone", timezone: args };
+    case "fragments": {
+      const v = args.toLowerCase();
+      return v === "on" || v === "off" ? { kind: "fragments", on: v === "on" } : { kind: "usage", usage: USAGE.fragments };
+    }
+    case "forget":
+      return { kind: "forget" };
     case "help":
       return { kind: "help" };
     case "start":

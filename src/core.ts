@@ -1,15 +1,24 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { Config } from "../config/index.js";
-import { createArticleReader } from "./articles.js";
+import { createArticleReader, type ReadArticle } from "./articles.js";
+import { buildDigest } from "./digest/build.js";
+import { createScheduler, type Delivery, type Scheduler } from "./digest/scheduler.js";
+import { createDigestService } from "./digest/service.js";
+import { resolveFeedUrl } from "./feeds/index.js";
 import { handleMessage, type HandleContext } from "./handler.js";
 import type { Logger } from "./log.js";
 import { createRateLimiter } from "./rateLimit.js";
 import type { RenderOptions } from "./render/options.js";
-import { createMemorySettings } from "./settings.js";
+import { fail, ok } from "./result.js";
+import { storeSettings } from "./settings.js";
+import { openStore } from "./store/index.js";
+import type { Store } from "./store/types.js";
 import type { Incoming, Reply } from "./types.js";
 
 /**
  * What every adapter is given: the handler with its dependencies bound, the render options and
- * the logger. One core per process, shared by all its adapters.
+ * the logger. One core per process, shared by all its adapters, on one store.
  */
 export type Core = {
   handle: (msg: Incoming, ctx: HandleContext) => Promise<Reply>;
@@ -22,20 +31,62 @@ export type Adapter = {
   name: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Pushes a reply (a daily digest) to a chat, outside any conversation; says whether the chat is gone for good. */
+  send(chatId: string, reply: Reply): Promise<Delivery>;
   /** Settles when the adapter ends by itself (the console at end of input); never for platform connections. */
   finished: Promise<void>;
 };
 
-export function createCore(config: Config, log: Logger): Core {
-  const deps = {
-    readArticle: createArticleReader({ fetchOptions: config.fetch, log }),
-    settings: createMemorySettings(),
-    rateLimiter: createRateLimiter(),
-    log,
-  };
+export type Runtime = Core & {
+  store: Store;
+  readArticle: ReadArticle;
+  /** The digest scheduler, delivering through the given adapters (keyed by platform name). */
+  scheduler(adapters: ReadonlyMap<string, Adapter>): Scheduler;
+  close(): Promise<void>;
+};
+
+const DAY_MS = 24 * 60 * 60_000;
+
+export async function createRuntime(config: Config, log: Logger, now: () => number = Date.now): Promise<Runtime> {
+  const store = await openStore(config.databaseUrl, { dataDir: config.dataDir });
+  const readArticle = createArticleReader({ fetchOptions: config.fetch, log, store });
+  const build = (sub: Parameters<typeof buildDigest>[0], day: string, at: number, preview: boolean) =>
+    buildDigest(sub, day, at, preview, { store, readArticle, fetchOptions: config.fetch, log, maxItems: config.digests.maxItems });
+  const digests = createDigestService({
+    store,
+    now,
+    build,
+    defaultTimezone: config.digests.defaultTimezone,
+    defaultTime: config.digests.defaultTime,
+    resolveFeed: async (url) => {
+      const found = await resolveFeedUrl(url, config.fetch);
+      return found.ok ? ok(found.value) : fail(found.reason);
+    },
+  });
+  const deps = { readArticle, settings: storeSettings(store), rateLimiter: createRateLimiter(), log, digests, defaultFragments: config.render.textFragments };
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   return {
     handle: (msg, ctx) => handleMessage(msg, ctx, deps),
     render: { textFragments: config.render.textFragments },
     log,
+    store,
+    readArticle,
+    scheduler: (adapters) =>
+      createScheduler({
+        store,
+        now,
+        owner,
+        log,
+        build: (sub, day, at) => build(sub, day, at, false),
+        deliver: async (chatKey, digest) => {
+          const colon = chatKey.indexOf(":");
+          const adapter = adapters.get(chatKey.slice(0, colon));
+          if (!adapter) return { ok: false, permanent: false, detail: `no ${chatKey.slice(0, colon)} adapter in this process` };
+          // Old shared links are pruned as digests go out: they are kept only for the recap.
+          await store.pruneSharedLinks(now() - config.digests.linkRetentionDays * DAY_MS);
+          return adapter.send(chatKey.slice(colon + 1), { kind: "daily", digests: [digest] });
+        },
+      }),
+    close: () => store.close(),
   };
 }

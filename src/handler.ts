@@ -1,5 +1,6 @@
 import type { ReadArticle } from "./articles.js";
-import { parseCommand, USAGE } from "./commands.js";
+import { parseCommand, USAGE, type Command } from "./commands.js";
+import type { DigestService } from "./digest/service.js";
 import type { Logger } from "./log.js";
 import { CHAT_BUCKET, USER_BUCKET, type RateLimiter } from "./rateLimit.js";
 import type { ChatSettings } from "./settings.js";
@@ -25,7 +26,14 @@ export type HandlerDeps = {
   settings: ChatSettings;
   rateLimiter: RateLimiter;
   log: Logger;
+  /** Subscriptions and chat settings; absent where there is no storage (unit tests). */
+  digests?: DigestService;
+  /** Text-fragment links when the chat has not chosen. */
+  defaultFragments?: boolean;
 };
+
+/** Commands that change what a group receives: its admins only. */
+const ADMIN_ONLY = new Set(["auto", "subscribe", "unsubscribe", "length", "timezone", "fragments", "forget"]);
 
 /** Links summarized from one message at most: a message with many links is not many requests. */
 export const MAX_LINKS_PER_MESSAGE = 3;
@@ -37,8 +45,8 @@ const notice = (reason: FailReason): Reply => ({ kind: "notice", reason });
 
 export const chatKey = (msg: Pick<Incoming, "platform" | "chatId">): string => `${msg.platform}:${msg.chatId}`;
 
-export function autoEnabled(msg: Incoming, settings: ChatSettings): boolean {
-  return settings.getAuto(chatKey(msg)) ?? (msg.chatKind === "private" || msg.platform === "console");
+export async function autoEnabled(msg: Incoming, settings: ChatSettings): Promise<boolean> {
+  return (await settings.getAuto(chatKey(msg))) ?? (msg.chatKind === "private" || msg.platform === "console");
 }
 
 export async function handleMessage(msg: Incoming, ctx: HandleContext, deps: HandlerDeps): Promise<Reply> {
@@ -49,7 +57,23 @@ export async function handleMessage(msg: Incoming, ctx: HandleContext, deps: Han
       : parseCommand(`/${msg.command.name}`, ctx.botUsername)
     : parseCommand(msg.text, ctx.botUsername);
 
+  const isGroup = msg.chatKind !== "private" && msg.platform !== "console";
+  if (ADMIN_ONLY.has(command.kind) && !(command.kind === "auto" && command.on === undefined) && isGroup && !(await ctx.isAdmin())) {
+    return notice({ kind: "admin-only" });
+  }
+  const key = chatKey(msg);
+
   switch (command.kind) {
+    case "subscribe":
+    case "subscriptions":
+    case "unsubscribe":
+    case "digest":
+    case "settings":
+    case "length":
+    case "timezone":
+    case "fragments":
+    case "forget":
+      return deps.digests ? digestCommand(command, key, msg, ctx, deps, deps.digests) : notice({ kind: "no-storage" });
     case "help":
       return { kind: "info", text: { kind: "help" } };
     case "start":
@@ -57,32 +81,91 @@ export async function handleMessage(msg: Incoming, ctx: HandleContext, deps: Han
     case "usage":
       return notice({ kind: "usage", usage: command.usage });
     case "auto": {
-      if (command.on === undefined) return { kind: "info", text: { kind: "auto", on: autoEnabled(msg, deps.settings) } };
-      if (msg.chatKind !== "private" && msg.platform !== "console" && !(await ctx.isAdmin())) return notice({ kind: "admin-only" });
-      deps.settings.setAuto(chatKey(msg), command.on);
+      if (command.on === undefined) return { kind: "info", text: { kind: "auto", on: await autoEnabled(msg, deps.settings) } };
+      await deps.settings.setAuto(key, command.on);
       return { kind: "info", text: { kind: "auto", on: command.on } };
     }
     case "summary": {
       if (!allowed(msg, deps)) return notice({ kind: "rate-limited" });
       const url = command.url ?? msg.replyTo?.links?.[0] ?? findLinks(msg.replyTo?.text ?? "", 1)[0];
-      if (url) return { kind: "digests", items: [await digestLink(url, command.length, ctx, deps)] };
+      const length = command.length ?? (await chatLength(key, deps));
+      if (url) return { kind: "digests", items: [await digestLink(url, length, ctx, deps)] };
       const text = command.text ?? (msg.replyTo && msg.replyTo.text.length >= MIN_TEXT_CHARS ? msg.replyTo.text : undefined);
       if (!text) return notice({ kind: "usage", usage: USAGE.summary });
-      const digest = summarize({ text }, command.length ? { length: command.length } : {});
+      const digest = summarize({ text }, length ? { length } : {});
       return digest.bullets.length > 0 ? { kind: "digests", items: [{ url: "", digest }] } : notice({ kind: "no-input" });
     }
     case "message": {
-      if (!autoEnabled(msg, deps.settings)) return silence;
-      const links = [...new Set([...(msg.links ?? []), ...findLinks(msg.text)])].slice(0, MAX_LINKS_PER_MESSAGE);
+      const found = [...new Set([...(msg.links ?? []), ...findLinks(msg.text)])];
+      if (found.length > 0) await deps.digests?.recordLinks(key, found.slice(0, MAX_LINKS_PER_MESSAGE * 3));
+      if (!(await autoEnabled(msg, deps.settings))) return silence;
+      const links = found.slice(0, MAX_LINKS_PER_MESSAGE);
       if (links.length === 0) return silence;
       // In groups an automatic answer that only says "could not" is noise: stay quiet instead.
       const quietFailures = msg.chatKind !== "private" && msg.platform !== "console";
       if (!allowed(msg, deps)) return quietFailures ? silence : notice({ kind: "rate-limited" });
-      const items = await Promise.all(links.map((url) => digestLink(url, undefined, ctx, deps)));
+      const length = await chatLength(key, deps);
+      const items = await Promise.all(links.map((url) => digestLink(url, length, ctx, deps)));
       const shown = quietFailures ? items.filter((i) => "digest" in i) : items;
       return shown.length > 0 ? { kind: "digests", items: shown } : silence;
     }
   }
+}
+
+type DigestCommand = Extract<Command, { kind: "subscribe" | "subscriptions" | "unsubscribe" | "digest" | "settings" | "length" | "timezone" | "fragments" | "forget" }>;
+
+async function digestCommand(command: DigestCommand, key: string, msg: Incoming, ctx: HandleContext, deps: HandlerDeps, digests: DigestService): Promise<Reply> {
+  switch (command.kind) {
+    case "subscribe": {
+      ctx.working?.();
+      const sub = await digests.subscribe(key, command.source, command.time, command.timezone);
+      return sub.ok ? { kind: "info", text: { kind: "subscribed", subscription: sub.value } } : notice(sub.reason);
+    }
+    case "subscriptions":
+      return { kind: "info", text: { kind: "subscriptions", subscriptions: await digests.list(key) } };
+    case "unsubscribe": {
+      const n = await digests.unsubscribe(key, command.which);
+      return n.ok ? { kind: "info", text: { kind: "unsubscribed", count: n.value } } : notice(n.reason);
+    }
+    case "digest": {
+      ctx.working?.();
+      const previews = await digests.preview(key);
+      return previews.length > 0 ? { kind: "daily", digests: previews } : { kind: "info", text: { kind: "subscriptions", subscriptions: [] } };
+    }
+    case "length":
+      await digests.updateSettings(key, { length: command.length });
+      return settingsReply(key, msg, deps, digests);
+    case "timezone": {
+      const tz = await digests.timezone(key, command.timezone);
+      if (!tz.ok) return notice(tz.reason);
+      await digests.updateSettings(key, { timezone: tz.value });
+      return settingsReply(key, msg, deps, digests);
+    }
+    case "fragments":
+      await digests.updateSettings(key, { fragments: command.on });
+      return settingsReply(key, msg, deps, digests);
+    case "settings":
+      return settingsReply(key, msg, deps, digests);
+    case "forget":
+      await digests.forget(key);
+      return { kind: "info", text: { kind: "forgotten" } };
+  }
+}
+
+async function settingsReply(key: string, msg: Incoming, deps: HandlerDeps, digests: DigestService): Promise<Reply> {
+  const settings = await digests.settings(key);
+  const effective = {
+    auto: await autoEnabled(msg, deps.settings),
+    length: settings.length ?? "medium",
+    timezone: settings.timezone ?? digests.defaultTimezone,
+    fragments: settings.fragments ?? deps.defaultFragments ?? true,
+  };
+  return { kind: "info", text: { kind: "settings", settings, effective } };
+}
+
+/** The chat's chosen digest length, when it chose one. */
+async function chatLength(key: string, deps: HandlerDeps): Promise<SummaryLength | undefined> {
+  return deps.digests ? ((await deps.digests.settings(key)).length ?? undefined) : undefined;
 }
 
 function allowed(msg: Incoming, deps: HandlerDeps): boolean {

@@ -1,4 +1,6 @@
 import type { FetchFailure } from "./fetch/types.js";
+import type { DailyDigest } from "./digest/types.js";
+import type { ChatSettings, Subscription } from "./store/types.js";
 import type { Digest, SummaryLength } from "./summarize/types.js";
 
 /**
@@ -39,15 +41,31 @@ export type FailReason =
   | { kind: "no-input" }
   | { kind: "admin-only" }
   | { kind: "usage"; usage: string }
+  | { kind: "not-a-feed" }
+  | { kind: "malformed"; detail: string }
+  | { kind: "no-feed-found" }
+  | { kind: "bad-time"; time: string }
+  | { kind: "bad-timezone"; timezone: string }
+  | { kind: "no-subscription"; which: string }
+  | { kind: "no-storage" }
   | { kind: "internal" };
 
 export type DigestItem = { url: string; digest: Digest } | { url: string; reason: FailReason };
 
 export type Reply =
   | { kind: "digests"; items: DigestItem[] }
+  | { kind: "daily"; digests: DailyDigest[] }
   | { kind: "notice"; reason: FailReason }
   | { kind: "info"; text: InfoText }
   | { kind: "silence" };
 
 /** Fixed texts the core answers with; each renderer words and formats them. */
-export type InfoText = { kind: "help" } | { kind: "auto"; on: boolean } | { kind: "start" };
+export type InfoText =
+  | { kind: "help" }
+  | { kind: "auto"; on: boolean }
+  | { kind: "start" }
+  | { kind: "subscribed"; subscription: Subscription }
+  | { kind: "subscriptions"; subscriptions: Subscription[] }
+  | { kind: "unsubscribed"; count: number }
+  | { kind: "settings"; settings: ChatSettings; effective: { auto: boolean; length: SummaryLength; timezone: string; fragments: boolean } }
+  | { kind: "forgotten" };

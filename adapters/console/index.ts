@@ -55,6 +55,10 @@ export function createConsoleAdapter(core: Core, options: ConsoleOptions): Adapt
       lines.close();
       finish();
     },
+    send: async (_chatId, reply) => {
+      for (const message of renderReply(reply, "plain", core.render)) write(`${message}\n\n`);
+      return { ok: true };
+    },
     finished,
   };
 }

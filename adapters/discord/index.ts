@@ -1,5 +1,6 @@
 import {
   Client,
+  DiscordAPIError,
   Events,
   GatewayIntentBits,
   MessageFlags,
@@ -21,6 +22,9 @@ import { canManage, contextMenuToIncoming, messageToIncoming, slashToIncoming } 
  * Content intent). Every reply is sent with mentions disabled, so a hostile title pings no one.
  */
 export type DiscordConfig = { token: string; applicationId: string; apiBase: string | null; guildId: string | null };
+
+/** Unknown Channel, Missing Access, Missing Permissions, Cannot send messages to this user: the chat is gone for Skim. */
+const GONE_CODES = new Set([10003, 50001, 50013, 50007]);
 
 const NO_MENTIONS = { parse: [] as never[], repliedUser: false };
 
@@ -94,6 +98,17 @@ export function createDiscordAdapter(core: Core, config: DiscordConfig): Adapter
     },
     stop: async () => {
       await client.destroy();
+    },
+    send: async (chatId, reply) => {
+      try {
+        const channel = await client.channels.fetch(chatId);
+        if (!channel || !channel.isSendable()) return { ok: false, permanent: true, detail: "not a channel Skim can write to" };
+        for (const content of renderReply(reply, "discord", core.render)) await channel.send({ content, allowedMentions: NO_MENTIONS });
+        return { ok: true };
+      } catch (err) {
+        const code = err instanceof DiscordAPIError ? err.code : null;
+        return { ok: false, permanent: code !== null && GONE_CODES.has(Number(code)), detail: err instanceof Error ? err.message : String(err) };
+      }
     },
     finished: new Promise<void>(() => {}),
   };

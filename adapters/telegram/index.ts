@@ -18,6 +18,12 @@ const MAX_RETRY_AFTER_S = 60;
 /** Updates handled at once; polling goes on while pages are being read. */
 const MAX_CONCURRENT = 64;
 
+/** Errors that will not pass: the bot was blocked or removed, or the chat no longer exists. */
+function isChatGone(err: unknown): boolean {
+  if (!(err instanceof TelegramError)) return false;
+  return err.code === 403 || (err.code === 400 && /chat not found|bot was kicked|not a member|user is deactivated|have no rights/i.test(err.description));
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function createTelegramAdapter(core: Core, config: TelegramConfig): Adapter {
@@ -26,12 +32,12 @@ export function createTelegramAdapter(core: Core, config: TelegramConfig): Adapt
   let launched: Promise<void> | null = null;
   const queue: Update[] = [];
 
-  const send = async (chatId: string, text: string, replyTo: number) => {
+  const send = async (chatId: string, text: string, replyTo: number | null) => {
     for (let attempt = 1; ; attempt++) {
       try {
         await bot.telegram.sendMessage(chatId, text, {
           parse_mode: "HTML",
-          reply_parameters: { message_id: replyTo, allow_sending_without_reply: true },
+          ...(replyTo !== null ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
           link_preview_options: { is_disabled: true },
         });
         return;
@@ -115,6 +121,14 @@ export function createTelegramAdapter(core: Core, config: TelegramConfig): Adapt
       }
       // launch() settles once telegraf has confirmed the updates it took; replies in progress finish.
       await Promise.allSettled([launched ?? Promise.resolve(), ...inFlight]);
+    },
+    send: async (chatId, reply) => {
+      try {
+        for (const text of renderReply(reply, "telegram", core.render)) await send(chatId, text, null);
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, permanent: isChatGone(err), detail: err instanceof Error ? err.message : String(err) };
+      }
     },
     finished: new Promise<void>(() => {}),
   };

@@ -1,5 +1,5 @@
 import type { AdapterName, Config } from "../../config/index.js";
-import { createCore, type Adapter, type Core } from "../core.js";
+import { createRuntime, type Adapter, type Core } from "../core.js";
 import type { Logger } from "../log.js";
 import { fail, ok, type Result } from "../result.js";
 
@@ -47,7 +47,13 @@ async function createAdapter(name: AdapterName, core: Core, config: Config): Pro
  */
 export async function runBot(_args: RunArgs, deps: { config: Config; log: Logger }): Promise<number> {
   const names = chooseAdapters(deps.config);
-  const core = createCore(deps.config, deps.log);
+  let core;
+  try {
+    core = await createRuntime(deps.config, deps.log);
+  } catch (err) {
+    deps.log.error(`could not open the database: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
   const adapters: Adapter[] = [];
   try {
     for (const name of names) {
@@ -59,8 +65,11 @@ export async function runBot(_args: RunArgs, deps: { config: Config; log: Logger
   } catch (err) {
     deps.log.error(`could not start: ${err instanceof Error ? err.message : String(err)}`);
     await Promise.allSettled(adapters.map((a) => a.stop()));
+    await core.close();
     return 1;
   }
+  const scheduler = core.scheduler(new Map(adapters.map((a) => [a.name, a])));
+  scheduler.start();
   const platforms = adapters.filter((a) => a.name !== "console");
   const signalled = new Promise<string>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve(signal));
@@ -71,6 +80,8 @@ export async function runBot(_args: RunArgs, deps: { config: Config; log: Logger
     const signal = await signalled;
     deps.log.info(`${signal}: stopping`);
   }
+  await scheduler.stop();
   await Promise.allSettled(adapters.map((a) => a.stop()));
+  await core.close();
   return 0;
 }

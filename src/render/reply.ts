@@ -4,6 +4,8 @@ import { DISCORD_MESSAGE_MAX_CHARS, renderDiscord } from "./discord.js";
 import { escapeHtml } from "./html.js";
 import { escapeMarkdown } from "./markdown.js";
 import type { RenderOptions } from "./options.js";
+import { renderDaily } from "./daily.js";
+import { packMessages } from "./pack.js";
 import { renderPlain } from "./plain.js";
 import { describeFetchFailure } from "./reasons.js";
 import { renderTelegram, TELEGRAM_MESSAGE_MAX_CHARS } from "./telegram.js";
@@ -35,6 +37,20 @@ export function describeReason(reason: FailReason): string {
       return "only the chat's admins can change that";
     case "usage":
       return `usage: ${reason.usage}`;
+    case "not-a-feed":
+      return "that address is not a feed (RSS, Atom or JSON Feed)";
+    case "malformed":
+      return "the feed is broken and could not be read";
+    case "no-feed-found":
+      return "no feed was found on that page (it has no RSS, Atom or JSON Feed link)";
+    case "bad-time":
+      return `"${reason.time}" is not a time of day: use HH:MM, e.g. 09:00`;
+    case "bad-timezone":
+      return `"${reason.timezone}" is not a time zone: use a name like Europe/Berlin or America/New_York`;
+    case "no-subscription":
+      return `this chat has no subscription "${reason.which}" (see /subscriptions)`;
+    case "no-storage":
+      return "daily digests are not available in this setup";
     case "internal":
       return "something went wrong on my side; the error is logged";
     default:
@@ -46,6 +62,24 @@ const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function infoText(info: InfoText): string {
   switch (info.kind) {
+    case "subscribed":
+      return `Subscribed: ${info.subscription.source} — every day at ${info.subscription.time} (${info.subscription.timezone}). See /subscriptions.`;
+    case "subscriptions":
+      return info.subscriptions.length === 0
+        ? "This chat has no daily digests. Add one with /subscribe <feed-or-site-url> [HH:MM] [timezone]."
+        : ["Daily digests in this chat:", ...info.subscriptions.map((s, i) => `${i + 1}. ${s.source} — ${s.time} ${s.timezone}`)].join("\n");
+    case "unsubscribed":
+      return info.count === 1 ? "Unsubscribed." : `Unsubscribed from ${info.count} digests.`;
+    case "settings":
+      return [
+        "Settings of this chat:",
+        `auto-summaries: ${info.effective.auto ? "on" : "off"}`,
+        `digest length: ${info.effective.length}`,
+        `time zone: ${info.effective.timezone}`,
+        `text-fragment links: ${info.effective.fragments ? "on" : "off"}`,
+      ].join("\n");
+    case "forgotten":
+      return "Done: everything Skim stored about this chat is deleted.";
     case "start":
     case "help":
       return [
@@ -53,6 +87,9 @@ function infoText(info: InfoText): string {
         "",
         "/summary <link> [short|medium|long] — summarize a page (or reply /summary to a message with a link or text)",
         "/auto on|off — summarize every link posted in this chat (admins only in groups)",
+        "/subscribe <feed-or-site-url | links> [HH:MM] [timezone] — a daily digest (admins in groups)",
+        "/subscriptions, /unsubscribe <number|url|all>, /digest — list, stop, preview",
+        "/settings, /length, /timezone, /fragments, /forget — this chat's settings and data",
         "/help — this message",
       ].join("\n");
     case "auto":
@@ -76,11 +113,13 @@ export function renderReply(reply: Reply, target: Target, options: RenderOptions
       return [escapeFor(target, capitalize(describeReason(reply.reason)) + (reply.reason.kind === "rate-limited" ? "" : "."))];
     case "info":
       return [escapeFor(target, infoText(reply.text))];
+    case "daily":
+      return reply.digests.flatMap((d) => renderDaily(d, target));
     case "digests": {
       const parts = reply.items.map((item) =>
         "digest" in item ? renderDigest(item.digest, target, options) : escapeFor(target, `Could not summarize ${shortUrl(item.url)}: ${describeReason(item.reason)}.`),
       );
-      return pack(parts, LIMIT[target]);
+      return packMessages(parts, LIMIT[target]);
     }
   }
 }
@@ -88,14 +127,3 @@ export function renderReply(reply: Reply, target: Target, options: RenderOptions
 /** Addresses are quoted back in failures; a hostile one is not allowed to fill the message. */
 const MAX_QUOTED_URL_CHARS = 200;
 const shortUrl = (url: string) => (url.length <= MAX_QUOTED_URL_CHARS ? url : `${url.slice(0, MAX_QUOTED_URL_CHARS - 1)}…`);
-
-/** Puts parts into as few messages as fit the limit; each part already fits on its own. */
-function pack(parts: readonly string[], limit: number): string[] {
-  const out: string[] = [];
-  for (const part of parts) {
-    const last = out[out.length - 1];
-    if (last !== undefined && last.length + 2 + part.length <= limit) out[out.length - 1] = `${last}\n\n${part}`;
-    else out.push(part.length <= limit ? part : part.slice(0, limit));
-  }
-  return out;
-}

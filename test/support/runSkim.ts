@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -7,13 +8,16 @@ const bin = join(import.meta.dirname, "../../bin/skim.js");
 
 export type Run = { code: number | null; stdout: string; stderr: string };
 
+/** A data directory of its own for each run, so no test sees another's database. */
+const freshData = () => ({ SKIM_DATA_DIR: mkdtempSync(join(tmpdir(), "skim-data-")) });
+
 /**
  * Runs `skim` with the given arguments, stdin text and environment. The environment is clean:
  * the developer's own SKIM_* settings must not leak into a test.
  */
 export function runSkim(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env["PATH"] ?? "", ...options.env }, cwd: tmpdir() });
+    const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env["PATH"] ?? "", ...freshData(), ...options.env }, cwd: tmpdir() });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -35,7 +39,7 @@ export type RunningSkim = {
 
 /** Starts `skim run` as a long-lived process, as `npm start` would, for the platform adapters' tests. */
 export function startSkim(env: Record<string, string>): RunningSkim {
-  const child = spawn(process.execPath, [bin, "run"], { env: { PATH: process.env["PATH"] ?? "", ...env }, cwd: tmpdir(), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [bin, "run"], { env: { PATH: process.env["PATH"] ?? "", ...freshData(), ...env }, cwd: tmpdir(), stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
