@@ -116,3 +116,15 @@ describe("handleMessage", () => {
     expect(reply).toEqual({ kind: "digests", items: [{ url: "https://a.example/x", reason: { kind: "internal" } }] });
   });
 });
+
+describe("handleMessage, digest commands", () => {
+  it("lets only admins change what a group receives", async () => {
+    const { deps, ctx } = setup();
+    const group = { chatKind: "group" as const, chatId: "-7" };
+    for (const text of ["/subscribe https://news.example/feed", "/unsubscribe all", "/timezone Europe/Berlin", "/length short", "/fragments off", "/forget"]) {
+      expect(await handleMessage(msg({ ...group, text }), ctx(false), deps), text).toEqual({ kind: "notice", reason: { kind: "admin-only" } });
+    }
+    // Without storage the commands say so rather than pretend.
+    expect(await handleMessage(msg({ ...group, text: "/subscribe https://news.example/feed" }), ctx(true), deps)).toEqual({ kind: "notice", reason: { kind: "no-storage" } });
+  });
+});
