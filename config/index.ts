@@ -16,7 +16,7 @@ export type Config = {
   /** `sqlite:<path>` or `postgres://…`; null: SQLite in `dataDir`. */
   databaseUrl: string | null;
   dataDir: string;
-  digests: { defaultTimezone: string; defaultTime: string; maxItems: number; linkRetentionDays: number };
+  digests: { defaultTimezone: string; defaultTime: string; maxItems: number; linkRetentionDays: number; checkIntervalMs: number };
   discord: { token: string; applicationId: string; apiBase: string | null; guildId: string | null } | null;
 };
 
@@ -239,6 +239,12 @@ export const variables = {
     parse: int(1, 30),
     fallback: 2,
   },
+  SKIM_DIGEST_CHECK_MS: {
+    doc: "How often due digests are looked for, in milliseconds.",
+    example: "30000",
+    parse: int(200, 3_600_000),
+    fallback: 30_000,
+  },
   SKIM_ADAPTERS: {
     doc: "Chat adapters to run, comma-separated: console, telegram, discord. Default: those with a token set, else the console.",
     example: "console",
@@ -328,6 +334,7 @@ export function parseConfig(env: Env): Config {
       defaultTime: v.SKIM_DIGEST_TIME,
       maxItems: v.SKIM_DIGEST_MAX_ITEMS,
       linkRetentionDays: v.SKIM_LINK_RETENTION_DAYS,
+      checkIntervalMs: v.SKIM_DIGEST_CHECK_MS,
     },
     telegram: v.TELEGRAM_BOT_TOKEN ? { token: v.TELEGRAM_BOT_TOKEN, apiRoot: v.TELEGRAM_API_ROOT ?? "https://api.telegram.org" } : null,
     discord: discordConfig(v),

@@ -77,6 +77,7 @@ export async function createRuntime(config: Config, log: Logger, now: () => numb
         now,
         owner,
         log,
+        tickMs: config.digests.checkIntervalMs,
         build: (sub, day, at) => build(sub, day, at, false),
         deliver: async (chatKey, digest) => {
           const colon = chatKey.indexOf(":");

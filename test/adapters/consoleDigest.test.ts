@@ -51,3 +51,21 @@ describe("daily digests through the console", () => {
     expect(r.stdout).toMatch(/"Mars\/Base" is not a time zone/);
   });
 });
+
+describe("subscriptions survive a restart", () => {
+  it("keeps a subscription made in one run for the next, on the same database", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const data = mkdtempSync(join(tmpdir(), "skim-restart-"));
+    // Twelve hours from now, so no delivery happens during the test runs themselves.
+    const hour = String((new Date().getUTCHours() + 12) % 24).padStart(2, "0");
+    const env = { SKIM_ALLOW_PRIVATE_HOSTS: "true", SKIM_DATA_DIR: data };
+    const first = await runSkim(["run"], { input: `/subscribe ${base}/feed.xml ${hour}:00 UTC\n/length short\n`, env });
+    expect(first.stdout).toContain("Subscribed:");
+    const second = await runSkim(["run"], { input: "/subscriptions\n/settings\n/digest\n", env });
+    expect(second.stdout).toContain(`1. ${base}/feed.xml — ${hour}:00 UTC`);
+    expect(second.stdout).toContain("digest length: short");
+    expect(second.stdout).toContain("Preview — City Desk");
+  });
+});

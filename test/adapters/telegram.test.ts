@@ -130,3 +130,33 @@ describe("Skim on Telegram, with private addresses refused (the default)", () =>
     }
   });
 });
+
+describe("daily digests on Telegram", () => {
+  it("delivers a due digest once, in a message of its own, and keeps the subscription across ticks", async () => {
+    const { startPageServer } = await import("../support/pageServer.js");
+    const feeds = await startPageServer({ host: "127.0.0.1" });
+    const feedBase = feeds.url("").replace(/\/$/, "");
+    feeds.route("/feed.xml", (_q, res) =>
+      res.writeHead(200, { "content-type": "application/rss+xml" }).end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour News</title>
+        <item><title>Ferries run again</title><guid>f1</guid><link>${feedBase}/a</link><description>The ferries run every hour again after the storm damaged the pier last week, the harbour master said on Monday.</description></item>
+      </channel></rss>`),
+    );
+    const fake = await startFakeTelegram();
+    const skim = startSkim({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, SKIM_ALLOW_PRIVATE_HOSTS: "true", SKIM_DIGEST_CHECK_MS: "300" });
+    try {
+      await fake.waitFor("getUpdates", undefined, 10_000);
+      // 00:00 UTC has always passed: the digest is due at once.
+      fake.pushUpdate(fake.message({ ...reader(), text: `/subscribe ${feedBase}/feed.xml 00:00 UTC` }));
+      await fake.waitFor("sendMessage", (c) => String(c.params["text"]).includes("Subscribed"), 10_000);
+      const digest = await fake.waitFor("sendMessage", (c) => String(c.params["text"]).includes("Harbour News"), 10_000);
+      expect(String(digest.params["text"])).toContain("Ferries run again");
+      expect(digest.params["reply_parameters"]).toBeUndefined();
+      await new Promise((r) => setTimeout(r, 1_500)); // several more checks
+      expect(fake.calls("sendMessage").filter((c) => String(c.params["text"]).includes("Harbour News"))).toHaveLength(1);
+    } finally {
+      expect(await skim.stop()).toBe(0);
+      await fake.close();
+      await feeds.close();
+    }
+  });
+});
