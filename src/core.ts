@@ -22,6 +22,8 @@ import type { Incoming, Reply } from "./types.js";
  */
 export type Core = {
   handle: (msg: Incoming, ctx: HandleContext) => Promise<Reply>;
+  /** Skim was removed from a chat: what it stored there goes too. */
+  forgetChat: (chatKey: string) => Promise<void>;
   render: RenderOptions;
   log: Logger;
 };
@@ -67,6 +69,10 @@ export async function createRuntime(config: Config, log: Logger, now: () => numb
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   return {
     handle: (msg, ctx) => handleMessage(msg, ctx, deps),
+    forgetChat: async (chatKey) => {
+      await store.forgetChat(chatKey);
+      log.info(`removed from ${chatKey}: its data is deleted`);
+    },
     render: { textFragments: config.render.textFragments },
     log,
     store,

@@ -85,6 +85,11 @@ export function createDiscordAdapter(core: Core, config: DiscordConfig): Adapter
   client.on(Events.MessageCreate, (m) => void onMessage(m).catch((err: unknown) => log("message", err)));
   client.on(Events.InteractionCreate, (i) => void onInteraction(i).catch((err: unknown) => log("interaction", err)));
   client.on(Events.Error, (err) => log("client", err));
+  // Removed from a server, or a channel deleted: what Skim stored for those channels goes too.
+  client.on(Events.GuildDelete, (guild) => {
+    for (const id of guild.channels.cache.keys()) void core.forgetChat(`discord:${id}`).catch((err: unknown) => log("forget", err));
+  });
+  client.on(Events.ChannelDelete, (channel) => void core.forgetChat(`discord:${channel.id}`).catch((err: unknown) => log("forget", err)));
 
   return {
     name: "discord",

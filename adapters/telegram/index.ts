@@ -64,6 +64,11 @@ export function createTelegramAdapter(core: Core, config: TelegramConfig): Adapt
   };
 
   const handleUpdate = async (update: Update) => {
+    if ("my_chat_member" in update) {
+      const status = update.my_chat_member.new_chat_member.status;
+      if (status === "left" || status === "kicked") await core.forgetChat(`telegram:${update.my_chat_member.chat.id}`);
+      return;
+    }
     const msg = toIncoming(update);
     if (!msg) return;
     let typing = false;
@@ -104,7 +109,7 @@ export function createTelegramAdapter(core: Core, config: TelegramConfig): Adapt
     name: "telegram",
     start: async () => {
       await new Promise<void>((resolve, reject) => {
-        launched = bot.launch({ allowedUpdates: ["message", "edited_message", "channel_post", "edited_channel_post"] }, () => resolve());
+        launched = bot.launch({ allowedUpdates: ["message", "edited_message", "channel_post", "edited_channel_post", "my_chat_member"] }, () => resolve());
         launched.catch(reject);
       });
       try {

@@ -160,3 +160,41 @@ describe("daily digests on Telegram", () => {
     }
   });
 });
+
+describe("leaving a chat", () => {
+  it("deletes what Skim stored about a chat when it is removed from it", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { openSqliteStore } = await import("../../src/store/index.js");
+    const data = mkdtempSync(join(tmpdir(), "skim-leave-"));
+    const fake = await startFakeTelegram();
+    const skim = startSkim({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, SKIM_ALLOW_PRIVATE_HOSTS: "true", SKIM_DATA_DIR: data });
+    const store = await openSqliteStore(join(data, "skim.sqlite"));
+    try {
+      await fake.waitFor("getUpdates", undefined, 10_000);
+      const who = reader();
+      const hour = String((new Date().getUTCHours() + 12) % 24).padStart(2, "0");
+      fake.pushUpdate(fake.message({ ...who, text: `/subscribe links ${hour}:00 UTC` }));
+      await fake.waitFor("sendMessage", (c) => String(c.params["text"]).includes("Subscribed"), 10_000);
+      const key = `telegram:${who.chat.id}`;
+      expect(await store.listSubscriptions(key)).toHaveLength(1);
+      fake.pushUpdate({
+        my_chat_member: {
+          chat: who.chat,
+          from: who.from,
+          date: Math.floor(Date.now() / 1000),
+          old_chat_member: { user: { ...fake.botInfo }, status: "member" },
+          new_chat_member: { user: { ...fake.botInfo }, status: "kicked", until_date: 0 },
+        },
+      });
+      const deadline = Date.now() + 5_000;
+      while ((await store.listSubscriptions(key)).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await store.listSubscriptions(key)).toHaveLength(0);
+    } finally {
+      await store.close();
+      expect(await skim.stop()).toBe(0);
+      await fake.close();
+    }
+  });
+});
