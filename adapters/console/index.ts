@@ -7,13 +7,19 @@ import { toIncoming } from "./translate.js";
  * The console chat: each input line is a message, answered in plain text on stdout before the
  * next line is read. Interactive on a terminal; from a pipe it reads to the end and finishes.
  */
-export type ConsoleOptions = { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; interactive: boolean };
+export type ConsoleOptions = {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  interactive: boolean;
+  /** False: only digests are written; stdin is not read. */
+  receive?: boolean;
+};
 
 export function createConsoleAdapter(core: Core, options: ConsoleOptions): Adapter {
   let finish: () => void = () => {};
   const finished = new Promise<void>((resolve) => (finish = resolve));
   let closed = false;
-  const lines = createInterface({ input: options.input, terminal: false, crlfDelay: Infinity });
+  const lines = options.receive === false ? null : createInterface({ input: options.input, terminal: false, crlfDelay: Infinity });
   const write = (s: string) => void options.output.write(s);
   const prompt = () => {
     if (options.interactive && !closed) write("> ");
@@ -24,7 +30,7 @@ export function createConsoleAdapter(core: Core, options: ConsoleOptions): Adapt
     if (options.interactive) write("Skim: paste a link, or type /help. Ctrl-D to quit.\n");
     prompt();
     // Strictly in order: the next line is read only once this one is answered.
-    for await (const line of lines) {
+    for await (const line of lines ?? []) {
       if (closed) break;
       if (line.trim() === "") {
         prompt();
@@ -45,6 +51,7 @@ export function createConsoleAdapter(core: Core, options: ConsoleOptions): Adapt
   return {
     name: "console",
     start: async () => {
+      if (options.receive === false) return;
       void loop().catch((err: unknown) => {
         core.log.error(`console: ${err instanceof Error ? err.message : String(err)}`);
         finish();
@@ -52,7 +59,7 @@ export function createConsoleAdapter(core: Core, options: ConsoleOptions): Adapt
     },
     stop: async () => {
       closed = true;
-      lines.close();
+      lines?.close();
       finish();
     },
     send: async (_chatId, reply) => {

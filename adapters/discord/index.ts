@@ -21,7 +21,14 @@ import { canManage, contextMenuToIncoming, messageToIncoming, slashToIncoming } 
  * links posted in channels where auto mode is on (reading them needs the privileged Message
  * Content intent). Every reply is sent with mentions disabled, so a hostile title pings no one.
  */
-export type DiscordConfig = { token: string; applicationId: string; apiBase: string | null; guildId: string | null };
+export type DiscordConfig = {
+  token: string;
+  applicationId: string;
+  apiBase: string | null;
+  guildId: string | null;
+  /** False: send only (digests) over REST, no gateway connection; another process takes the events. */
+  receive?: boolean;
+};
 
 /** Unknown Channel, Missing Access, Missing Permissions, Cannot send messages to this user: the chat is gone for Skim. */
 const GONE_CODES = new Set([10003, 50001, 50013, 50007]);
@@ -94,6 +101,11 @@ export function createDiscordAdapter(core: Core, config: DiscordConfig): Adapter
   return {
     name: "discord",
     start: async () => {
+      if (config.receive === false) {
+        client.token = config.token;
+        client.rest.setToken(config.token);
+        return;
+      }
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.token);
       await ready;

@@ -9,7 +9,12 @@ import { GROUP_ANONYMOUS_BOT_ID, toIncoming } from "./translate.js";
  * Telegram through telegraf's long polling: updates become `Incoming`s, replies are sent as HTML
  * in reply to the message that asked, without link previews. Sending honours 429 `retry_after`.
  */
-export type TelegramConfig = { token: string; apiRoot: string };
+export type TelegramConfig = {
+  token: string;
+  apiRoot: string;
+  /** False: send only (digests); another process takes the updates. */
+  receive?: boolean;
+};
 
 /** Attempts per message before giving up on a send (each 429 waits as long as Telegram asks). */
 const SEND_ATTEMPTS = 4;
@@ -108,6 +113,10 @@ export function createTelegramAdapter(core: Core, config: TelegramConfig): Adapt
   return {
     name: "telegram",
     start: async () => {
+      if (config.receive === false) {
+        bot.botInfo = await bot.telegram.getMe(); // checks the token: a bad one fails the start
+        return;
+      }
       await new Promise<void>((resolve, reject) => {
         launched = bot.launch({ allowedUpdates: ["message", "edited_message", "channel_post", "edited_channel_post", "my_chat_member"] }, () => resolve());
         launched.catch(reject);
@@ -120,7 +129,7 @@ export function createTelegramAdapter(core: Core, config: TelegramConfig): Adapt
     },
     stop: async () => {
       try {
-        bot.stop("stop");
+        if (launched) bot.stop("stop");
       } catch {
         // Never launched: nothing to stop.
       }

@@ -3,15 +3,25 @@ import { createRuntime, type Adapter, type Core } from "../core.js";
 import type { Logger } from "../log.js";
 import { fail, ok, type Result } from "../result.js";
 
-export type RunArgs = Record<string, never>;
+export type Role = "all" | "bot" | "scheduler";
+export type RunArgs = { role: Role };
 
-export const RUN_USAGE = `usage: skim run
+export const RUN_USAGE = `usage: skim run [--role all|bot|scheduler]
   Runs the bot: the adapters whose tokens are set (TELEGRAM_BOT_TOKEN, DISCORD_TOKEN), else a console chat
-  on stdin/stdout. SKIM_ADAPTERS=console,telegram,discord chooses explicitly.`;
+  on stdin/stdout. SKIM_ADAPTERS=console,telegram,discord chooses explicitly.
+  --role bot        answer chats only; --role scheduler: send daily digests only (no chat updates taken);
+  --role all        both (the default).`;
 
 export function parseRunArgs(argv: readonly string[]): Result<RunArgs, string> {
-  const unknown = argv.find((a) => a !== "");
-  return unknown === undefined ? ok({}) : fail(`unknown argument ${unknown}`);
+  let role: Role = "all";
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = a === "--role" ? argv[++i] : a.startsWith("--role=") ? a.slice(7) : null;
+    if (value === null) return fail(`unknown argument ${a}`);
+    if (value !== "all" && value !== "bot" && value !== "scheduler") return fail(`--role: expected all, bot or scheduler`);
+    role = value;
+  }
+  return ok({ role });
 }
 
 export function chooseAdapters(config: Config): AdapterName[] {
@@ -22,21 +32,22 @@ export function chooseAdapters(config: Config): AdapterName[] {
   return platforms.length > 0 ? platforms : ["console"];
 }
 
-async function createAdapter(name: AdapterName, core: Core, config: Config): Promise<Adapter> {
+/** `receive: false` makes an adapter send-only: another process takes the chat updates. */
+async function createAdapter(name: AdapterName, core: Core, config: Config, receive: boolean): Promise<Adapter> {
   switch (name) {
     case "console": {
       const { createConsoleAdapter } = await import("../../adapters/console/index.js");
-      return createConsoleAdapter(core, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true });
+      return createConsoleAdapter(core, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true, receive });
     }
     case "telegram": {
       if (!config.telegram) throw new Error("TELEGRAM_BOT_TOKEN is not set");
       const { createTelegramAdapter } = await import("../../adapters/telegram/index.js");
-      return createTelegramAdapter(core, config.telegram);
+      return createTelegramAdapter(core, { ...config.telegram, receive });
     }
     case "discord": {
       if (!config.discord) throw new Error("DISCORD_TOKEN and DISCORD_APPLICATION_ID are not set");
       const { createDiscordAdapter } = await import("../../adapters/discord/index.js");
-      return createDiscordAdapter(core, config.discord);
+      return createDiscordAdapter(core, { ...config.discord, receive });
     }
   }
 }
@@ -45,7 +56,7 @@ async function createAdapter(name: AdapterName, core: Core, config: Config): Pro
  * Starts the chosen adapters on one core. With a platform adapter the process stays up until
  * SIGINT or SIGTERM, whatever stdin does; a console alone ends with its input.
  */
-export async function runBot(_args: RunArgs, deps: { config: Config; log: Logger }): Promise<number> {
+export async function runBot(args: RunArgs, deps: { config: Config; log: Logger }): Promise<number> {
   const names = chooseAdapters(deps.config);
   let core;
   try {
@@ -57,7 +68,7 @@ export async function runBot(_args: RunArgs, deps: { config: Config; log: Logger
   const adapters: Adapter[] = [];
   try {
     for (const name of names) {
-      const adapter = await createAdapter(name, core, deps.config);
+      const adapter = await createAdapter(name, core, deps.config, args.role !== "scheduler");
       await adapter.start();
       adapters.push(adapter);
       deps.log.debug(`${name} adapter started`);
@@ -69,12 +80,12 @@ export async function runBot(_args: RunArgs, deps: { config: Config; log: Logger
     return 1;
   }
   const scheduler = core.scheduler(new Map(adapters.map((a) => [a.name, a])));
-  scheduler.start();
+  if (args.role !== "bot") scheduler.start();
   const platforms = adapters.filter((a) => a.name !== "console");
   const signalled = new Promise<string>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve(signal));
   });
-  if (platforms.length === 0) {
+  if (platforms.length === 0 && args.role !== "scheduler") {
     await Promise.race([Promise.all(adapters.map((a) => a.finished)), signalled]);
   } else {
     const signal = await signalled;

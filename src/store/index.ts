@@ -10,7 +10,7 @@ export { openPostgresStore, type PostgresStoreOptions } from "./postgres.js";
 /** The SQLite file in the data directory when DATABASE_URL is unset. */
 export const DEFAULT_SQLITE_FILE = "skim.sqlite";
 
-export type DatabaseTarget = { engine: "sqlite"; path: string } | { engine: "postgres"; url: string };
+export type DatabaseTarget = { engine: "sqlite"; path: string } | { engine: "postgres"; url: string; schema?: string };
 
 /**
  * Where DATABASE_URL points:
@@ -18,12 +18,18 @@ export type DatabaseTarget = { engine: "sqlite"; path: string } | { engine: "pos
  * - `sqlite:<path>`, `sqlite://<path>`, `file:<path>`, `file://<path>`: that SQLite file, relative
  *   to the working directory unless absolute (`sqlite:///var/lib/skim.db`); `sqlite::memory:` too;
  *   `file:` paths are percent-decoded as in a file URL;
- * - `postgres://…` or `postgresql://…`: PostgreSQL.
+ * - `postgres://…` or `postgresql://…`: PostgreSQL; `?schema=name` puts Skim's tables in that schema.
  */
 export function resolveDatabase(databaseUrl: string | null | undefined, dataDir: string): DatabaseTarget {
   const v = (databaseUrl ?? "").trim();
   if (v === "") return { engine: "sqlite", path: resolve(join(dataDir, DEFAULT_SQLITE_FILE)) };
-  if (/^postgres(ql)?:\/\//i.test(v)) return { engine: "postgres", url: v };
+  if (/^postgres(ql)?:\/\//i.test(v)) {
+    // `?schema=name` keeps Skim's tables in a schema of their own (a shared database, or a test run).
+    const url = new URL(v);
+    const schema = url.searchParams.get("schema") ?? undefined;
+    url.searchParams.delete("schema");
+    return { engine: "postgres", url: url.href, ...(schema ? { schema } : {}) };
+  }
   const m = /^(sqlite|file):(?:\/\/)?(.*)$/is.exec(v);
   if (m) {
     const raw = m[2] ?? "";
@@ -49,5 +55,5 @@ const decodePath = (raw: string): string => {
 /** Opens (and migrates) the store DATABASE_URL names. */
 export async function openStore(databaseUrl: string | null | undefined, options: { dataDir: string }): Promise<Store> {
   const target = resolveDatabase(databaseUrl, options.dataDir);
-  return target.engine === "sqlite" ? openSqliteStore(target.path) : openPostgresStore(target.url);
+  return target.engine === "sqlite" ? openSqliteStore(target.path) : openPostgresStore(target.url, target.schema ? { schema: target.schema } : {});
 }

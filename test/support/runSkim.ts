@@ -38,8 +38,8 @@ export type RunningSkim = {
 };
 
 /** Starts `skim run` as a long-lived process, as `npm start` would, for the platform adapters' tests. */
-export function startSkim(env: Record<string, string>): RunningSkim {
-  const child = spawn(process.execPath, [bin, "run"], { env: { PATH: process.env["PATH"] ?? "", ...freshData(), ...env }, cwd: tmpdir(), stdio: ["ignore", "pipe", "pipe"] });
+export function startSkim(env: Record<string, string>, args: string[] = []): RunningSkim {
+  const child = spawn(process.execPath, [bin, "run", ...args], { env: { PATH: process.env["PATH"] ?? "", ...freshData(), ...env }, cwd: tmpdir(), stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
