@@ -50,6 +50,14 @@ export async function autoEnabled(msg: Incoming, settings: ChatSettings): Promis
 }
 
 export async function handleMessage(msg: Incoming, ctx: HandleContext, deps: HandlerDeps): Promise<Reply> {
+  const reply = await answer(msg, ctx, deps);
+  if (reply.kind !== "digests" || !deps.digests) return reply;
+  // The chat's own choice about text-fragment links travels with its digests to the renderer.
+  const fragments = (await deps.digests.settings(chatKey(msg))).fragments;
+  return fragments === null ? reply : { ...reply, fragments };
+}
+
+async function answer(msg: Incoming, ctx: HandleContext, deps: HandlerDeps): Promise<Reply> {
   if (msg.fromBot || msg.edited) return silence;
   const command = msg.command
     ? msg.command.name === "summary"

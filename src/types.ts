@@ -53,7 +53,8 @@ export type FailReason =
 export type DigestItem = { url: string; digest: Digest } | { url: string; reason: FailReason };
 
 export type Reply =
-  | { kind: "digests"; items: DigestItem[] }
+  /** `fragments`: the chat's own choice about text-fragment links, when it made one. */
+  | { kind: "digests"; items: DigestItem[]; fragments?: boolean }
   | { kind: "daily"; digests: DailyDigest[] }
   | { kind: "notice"; reason: FailReason }
   | { kind: "info"; text: InfoText }

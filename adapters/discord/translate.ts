@@ -40,16 +40,18 @@ function interactionBase(interaction: ChatInputCommandInteraction | MessageConte
 
 export function slashToIncoming(interaction: ChatInputCommandInteraction): Incoming {
   const name = commands.some((c) => c.name === interaction.commandName) ? interaction.commandName : "help";
+  if (name !== "summary") {
+    // Every other command is read by the same parser as typed text: its options become its words, in declared order.
+    const spec = commands.find((c) => c.name === name);
+    const words = (spec && "options" in spec ? spec.options : []).map((o) => interaction.options.getString(o.name) ?? "").filter((w) => w !== "");
+    return { ...interactionBase(interaction), text: [`/${name}`, ...words].join(" ") };
+  }
   const url = interaction.options.getString("url") ?? undefined;
   const length = lengthOf(interaction.options.getString("length"));
-  const mode = interaction.options.getString("mode");
   return {
     ...interactionBase(interaction),
-    // `/auto` is read by the same parser as typed text, so it is passed on as text.
-    text: name === "auto" && mode ? `/auto ${mode}` : "",
-    ...(name === "auto" && mode
-      ? {}
-      : { command: { name, ...(url && /^https?:\/\//i.test(url) ? { url } : url ? { text: url } : {}), ...(length ? { length } : {}) } }),
+    text: "",
+    command: { name, ...(url && /^https?:\/\//i.test(url) ? { url } : url ? { text: url } : {}), ...(length ? { length } : {}) },
   };
 }
 

@@ -116,8 +116,9 @@ export function renderReply(reply: Reply, target: Target, options: RenderOptions
     case "daily":
       return reply.digests.flatMap((d) => renderDaily(d, target));
     case "digests": {
+      const chosen = reply.fragments === undefined ? options : { ...options, textFragments: reply.fragments };
       const parts = reply.items.map((item) =>
-        "digest" in item ? renderDigest(item.digest, target, options) : escapeFor(target, `Could not summarize ${shortUrl(item.url)}: ${describeReason(item.reason)}.`),
+        "digest" in item ? renderDigest(item.digest, target, chosen) : escapeFor(target, `Could not summarize ${shortUrl(item.url)}: ${describeReason(item.reason)}.`),
       );
       return packMessages(parts, LIMIT[target]);
     }

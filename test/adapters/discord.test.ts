@@ -83,6 +83,14 @@ describe("Skim on Discord (discord.js against a fake REST API and gateway)", () 
     expect(sent.some((c) => (body(c).content ?? "").includes("Story /story/3"))).toBe(false);
   });
 
+  it("takes digest commands with their options from slash commands, for admins", async () => {
+    fake.interactionCreate({ kind: "slash", name: "subscribe", options: { source: `${base}/feed.xml`, time: "07:15", timezone: "Europe/Paris" }, admin: true });
+    // Discord Markdown escapes the parentheses: "07:15 \(Europe/Paris\)".
+    await fake.waitFor("PATCH", /\/messages\/@original$/, (c) => /Subscribed.*07:15 \\?\(Europe\/Paris\\?\)/.test(body(c).content ?? ""), 10_000);
+    fake.interactionCreate({ kind: "slash", name: "subscriptions", options: {} });
+    await fake.waitFor("PATCH", /\/messages\/@original$/, (c) => /1\\?\. .*07:15 Europe\/Paris/.test(body(c).content ?? ""), 10_000);
+  });
+
   it("replies to a link sent in a direct message", async () => {
     fake.messageCreate({ guild_id: null, channel_id: "1288499999999999999", author: { id: "1288497000000000001", username: "dm-reader" }, content: `${base}/story/4` });
     await fake.waitFor("POST", /^\/channels\/\d+\/messages$/, (c) => (body(c).content ?? "").includes("Story /story/4"), 10_000);

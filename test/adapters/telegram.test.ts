@@ -80,6 +80,18 @@ describe("Skim on Telegram (telegraf against a fake Bot API)", () => {
     await fake.waitFor("sendMessage", (c) => String(c.params["text"]).includes("Story /story/4"), 10_000);
   });
 
+  it("links bullets to their sentences unless the chat turned text fragments off", async () => {
+    const who = reader();
+    fake.pushUpdate(fake.message({ ...who, text: `${base}/story/frag-on` }));
+    const on = await fake.waitFor("sendMessage", (c) => String(c.params["text"]).includes("Story /story/frag-on"), 10_000);
+    expect(String(on.params["text"])).toContain("#:~:text=");
+    fake.pushUpdate(fake.message({ ...who, text: "/fragments off" }));
+    await fake.waitFor("sendMessage", (c) => String(c.params["text"]).includes("text-fragment links: off"), 10_000);
+    fake.pushUpdate(fake.message({ ...who, text: `${base}/story/frag-off` }));
+    const off = await fake.waitFor("sendMessage", (c) => String(c.params["text"]).includes("Story /story/frag-off"), 10_000);
+    expect(String(off.params["text"])).not.toContain("#:~:text=");
+  });
+
   it("summarizes pasted text after /summary", async () => {
     const text = "The harbour reopened on Monday after the storm. Ferries run every hour again. Repairs to the pier will take a month. The mayor thanked the crews.";
     fake.pushUpdate(fake.message({ ...reader(), text: `/summary ${text}` }));

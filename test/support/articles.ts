@@ -11,10 +11,16 @@ export function articlePage(title: string, navigation = false): string {
 
 /**
  * Article pages for the chat tests, on 127.0.0.1: `/story/<anything>` is a page titled
- * "Story /story/<anything>", `/hostile` one with the given hostile title, anything else a 404.
+ * "Story /story/<anything>", `/hostile` one with the given hostile title, `/feed.xml` an RSS feed
+ * ("Desk Feed", one item), anything else a 404.
  */
 export async function startArticleServer(hostileTitle = "<b>@everyone</b> *bold* <@123>"): Promise<PageServer & { base: string }> {
   const server = await startPageServer({ host: "127.0.0.1" });
+  server.route("/feed.xml", (_req, res) =>
+    res.writeHead(200, { "content-type": "application/rss+xml" }).end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Desk Feed</title>
+      <item><title>Council budget</title><guid>desk-1</guid><description>The city council approved the budget on Tuesday after a long debate about school funding, officials said.</description></item>
+    </channel></rss>`),
+  );
   server.route("*", (req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     if (path === "/hostile") res.writeHead(200, { "content-type": "text/html" }).end(articlePage(hostileTitle));
