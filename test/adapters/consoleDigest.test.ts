@@ -43,6 +43,15 @@ describe("daily digests through the console", () => {
     expect(out).toContain("This chat has no daily digests.");
   });
 
+  it("recaps the links shared in the chat, and keeps none where no recap was asked for", async () => {
+    const hour = String((new Date().getUTCHours() + 12) % 24).padStart(2, "0");
+    const before = await runSkim(["run"], { input: `${base}/story/early\n/subscribe links ${hour}:00 UTC\n${base}/story/shared\n/digest\n`, env: { SKIM_ALLOW_PRIVATE_HOSTS: "true" } });
+    const preview = before.stdout.indexOf("Preview — Links shared here");
+    expect(preview).toBeGreaterThan(0);
+    expect(before.stdout.slice(preview)).toContain("Story /story/shared");
+    expect(before.stdout.slice(preview)).not.toContain("Story /story/early");
+  });
+
   it("explains a page without a feed and a wrong time zone", async () => {
     const input = [`/subscribe ${base}/story/nofeed`, `/subscribe ${base}/feed.xml 25:00`, `/subscribe ${base}/feed.xml 08:00 Mars/Base`, ""].join("\n");
     const r = await runSkim(["run"], { input, env: { SKIM_ALLOW_PRIVATE_HOSTS: "true" } });
