@@ -16,6 +16,8 @@ export type Config = {
   /** `sqlite:<path>` or `postgres://…`; null: SQLite in `dataDir`. */
   databaseUrl: string | null;
   dataDir: string;
+  /** The operator's HTTP server (/healthz, /readyz, /metrics): only when PORT is set. */
+  http: { port: number; host: string } | null;
   digests: { defaultTimezone: string; defaultTime: string; maxItems: number; linkRetentionDays: number; checkIntervalMs: number };
   discord: { token: string; applicationId: string; apiBase: string | null; guildId: string | null } | null;
 };
@@ -245,6 +247,18 @@ export const variables = {
     parse: int(200, 3_600_000),
     fallback: 30_000,
   },
+  PORT: {
+    doc: "Start the HTTP server (/healthz, /readyz, /metrics) on this port; unset: no server. 0 picks a free port (logged).",
+    example: "8080",
+    parse: (raw: string, name: string) => (raw.trim() === "" ? null : int(0, 65_535)(raw, name)),
+    fallback: null,
+  },
+  SKIM_HTTP_HOST: {
+    doc: "Address the HTTP server listens on.",
+    example: "0.0.0.0",
+    parse: text,
+    fallback: "0.0.0.0",
+  },
   SKIM_ADAPTERS: {
     doc: "Chat adapters to run, comma-separated: console, telegram, discord. Default: those with a token set, else the console.",
     example: "console",
@@ -329,6 +343,7 @@ export function parseConfig(env: Env): Config {
     adapters: v.SKIM_ADAPTERS,
     databaseUrl: v.DATABASE_URL,
     dataDir: v.SKIM_DATA_DIR,
+    http: v.PORT === null ? null : { port: v.PORT, host: v.SKIM_HTTP_HOST },
     digests: {
       defaultTimezone: v.SKIM_DEFAULT_TIMEZONE,
       defaultTime: v.SKIM_DIGEST_TIME,

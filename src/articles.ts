@@ -6,6 +6,7 @@ import type { Logger } from "./log.js";
 import { fail, ok, type Result } from "./result.js";
 import type { FailReason } from "./types.js";
 import { normalizeUrl } from "./urls.js";
+import type { Metrics } from "./observe/metrics.js";
 import type { Store } from "./store/types.js";
 import { detectWall } from "./wall.js";
 
@@ -34,6 +35,7 @@ export type ArticleDeps = {
   log: Logger;
   /** A shared cache behind the in-process one: processes on one database fetch a page once. */
   store?: Pick<Store, "cacheGet" | "cachePut">;
+  metrics?: Pick<Metrics, "cache" | "fetchSeconds">;
   fetch?: (url: string, options: FetchOptions) => Promise<FetchResult>;
   now?: () => number;
   cache?: Partial<ArticleCacheOptions>;
@@ -60,6 +62,13 @@ export function createArticleReader(deps: ArticleDeps): ReadArticle & { stats: (
 
   const load = async (url: string, key: string): Promise<Entry["result"]> => {
     fetches++;
+    const started = performance.now();
+    const result = await loadUncounted(url, key);
+    deps.metrics?.fetchSeconds((performance.now() - started) / 1000, result.ok);
+    return result;
+  };
+
+  const loadUncounted = async (url: string, key: string): Promise<Entry["result"]> => {
     const page = await fetch(url, { ...deps.fetchOptions, accept: ["html", "text"] });
     if (!page.ok) {
       deps.log.info(`fetch ${url}: ${page.reason.kind}`);
@@ -106,11 +115,16 @@ export function createArticleReader(deps: ArticleDeps): ReadArticle & { stats: (
     const cached = cache.get(key);
     if (cached && cached.expires > now()) {
       hits++;
+      deps.metrics?.cache(true);
       return cached.result;
     }
     let pending = inFlight.get(key);
     if (!pending) {
-      pending = (async () => (await fromStore(key)) ?? load(url, key))().finally(() => inFlight.delete(key));
+      pending = (async () => {
+        const stored = await fromStore(key);
+        deps.metrics?.cache(stored !== null);
+        return stored ?? load(url, key);
+      })().finally(() => inFlight.delete(key));
       inFlight.set(key, pending);
     } else {
       hits++;

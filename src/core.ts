@@ -8,6 +8,7 @@ import { createDigestService } from "./digest/service.js";
 import { resolveFeedUrl } from "./feeds/index.js";
 import { handleMessage, type HandleContext } from "./handler.js";
 import type { Logger } from "./log.js";
+import { noMetrics, type Metrics, type Outcome } from "./observe/metrics.js";
 import { createRateLimiter } from "./rateLimit.js";
 import type { RenderOptions } from "./render/options.js";
 import { fail, ok } from "./result.js";
@@ -22,6 +23,7 @@ import type { Incoming, Reply } from "./types.js";
  */
 export type Core = {
   handle: (msg: Incoming, ctx: HandleContext) => Promise<Reply>;
+  metrics: Metrics;
   /** Skim was removed from a chat: what it stored there goes too. */
   forgetChat: (chatKey: string) => Promise<void>;
   render: RenderOptions;
@@ -49,9 +51,14 @@ export type Runtime = Core & {
 
 const DAY_MS = 24 * 60 * 60_000;
 
-export async function createRuntime(config: Config, log: Logger, now: () => number = Date.now): Promise<Runtime> {
+const outcomeOf = (reply: Reply): Outcome =>
+  reply.kind === "digests" ? (reply.items.some((i) => "digest" in i) ? "digest" : "failure") : reply.kind;
+
+export async function createRuntime(config: Config, log: Logger, options: { now?: () => number; metrics?: Metrics } = {}): Promise<Runtime> {
+  const now = options.now ?? Date.now;
+  const metrics = options.metrics ?? noMetrics;
   const store = await openStore(config.databaseUrl, { dataDir: config.dataDir });
-  const readArticle = createArticleReader({ fetchOptions: config.fetch, log, store });
+  const readArticle = createArticleReader({ fetchOptions: config.fetch, log, store, metrics });
   const build = (sub: Parameters<typeof buildDigest>[0], day: string, at: number, preview: boolean) =>
     buildDigest(sub, day, at, preview, { store, readArticle, fetchOptions: config.fetch, log, maxItems: config.digests.maxItems });
   const digests = createDigestService({
@@ -65,10 +72,15 @@ export async function createRuntime(config: Config, log: Logger, now: () => numb
       return found.ok ? ok(found.value) : fail(found.reason);
     },
   });
-  const deps = { readArticle, settings: storeSettings(store), rateLimiter: createRateLimiter(), log, digests, defaultFragments: config.render.textFragments };
+  const deps = { readArticle, settings: storeSettings(store), rateLimiter: createRateLimiter(), log, digests, defaultFragments: config.render.textFragments, metrics };
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   return {
-    handle: (msg, ctx) => handleMessage(msg, ctx, deps),
+    handle: async (msg, ctx) => {
+      const reply = await handleMessage(msg, ctx, deps);
+      metrics.request(msg.platform, outcomeOf(reply));
+      return reply;
+    },
+    metrics,
     forgetChat: async (chatKey) => {
       await store.forgetChat(chatKey);
       log.info(`removed from ${chatKey}: its data is deleted`);
@@ -91,7 +103,9 @@ export async function createRuntime(config: Config, log: Logger, now: () => numb
           if (!adapter) return { ok: false, permanent: false, detail: `no ${chatKey.slice(0, colon)} adapter in this process` };
           // Old shared links are pruned as digests go out: they are kept only for the recap.
           await store.pruneSharedLinks(now() - config.digests.linkRetentionDays * DAY_MS);
-          return adapter.send(chatKey.slice(colon + 1), { kind: "daily", digests: [digest] });
+          const delivery = await adapter.send(chatKey.slice(colon + 1), { kind: "daily", digests: [digest] });
+          metrics.digest(delivery.ok);
+          return delivery;
         },
       }),
     close: () => store.close(),

@@ -2,6 +2,7 @@ import type { ReadArticle } from "./articles.js";
 import { parseCommand, USAGE, type Command } from "./commands.js";
 import type { DigestService } from "./digest/service.js";
 import type { Logger } from "./log.js";
+import type { Metrics } from "./observe/metrics.js";
 import { CHAT_BUCKET, USER_BUCKET, type RateLimiter } from "./rateLimit.js";
 import type { ChatSettings } from "./settings.js";
 import { summarize } from "./summarize/index.js";
@@ -30,6 +31,7 @@ export type HandlerDeps = {
   digests?: DigestService;
   /** Text-fragment links when the chat has not chosen. */
   defaultFragments?: boolean;
+  metrics?: Pick<Metrics, "summarizeSeconds">;
 };
 
 /** Commands that change what a group receives: its admins only. */
@@ -188,7 +190,10 @@ async function digestLink(url: string, length: SummaryLength | undefined, ctx: H
   try {
     const article = await deps.readArticle(url);
     if (!article.ok) return { url, reason: article.reason };
-    return { url, digest: summarize(article.value, length ? { length } : {}) };
+    const started = performance.now();
+    const digest = summarize(article.value, length ? { length } : {});
+    deps.metrics?.summarizeSeconds((performance.now() - started) / 1000);
+    return { url, digest };
   } catch (err) {
     // A bug, not an expected failure: the log gets the details, the chat a short apology.
     deps.log.error(`summarizing ${url} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -103,6 +103,8 @@ export function createTelegramAdapter(core: Core, config: TelegramConfig): Adapt
     }
   };
 
+  core.metrics.queueDepth("telegram", () => queue.length + inFlight.size);
+
   // Handled outside telegraf's middleware so a slow page does not hold up the next getUpdates.
   bot.use((ctx) => {
     queue.push(ctx.update);

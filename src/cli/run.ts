@@ -1,6 +1,8 @@
 import type { AdapterName, Config } from "../../config/index.js";
 import { createRuntime, type Adapter, type Core } from "../core.js";
 import type { Logger } from "../log.js";
+import { startOpsServer, type OpsServer } from "../http/server.js";
+import { createPrometheusMetrics } from "../observe/metrics.js";
 import { fail, ok, type Result } from "../result.js";
 
 export type Role = "all" | "bot" | "scheduler";
@@ -58,12 +60,33 @@ async function createAdapter(name: AdapterName, core: Core, config: Config, rece
  */
 export async function runBot(args: RunArgs, deps: { config: Config; log: Logger }): Promise<number> {
   const names = chooseAdapters(deps.config);
+  // Metrics are kept only when someone can read them: the HTTP server runs only when PORT is set.
+  const metrics = deps.config.http ? await createPrometheusMetrics() : undefined;
   let core;
   try {
-    core = await createRuntime(deps.config, deps.log);
+    core = await createRuntime(deps.config, deps.log, metrics ? { metrics } : {});
   } catch (err) {
     deps.log.error(`could not open the database: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
+  }
+  let ops: OpsServer | null = null;
+  const started = new Set<string>();
+  if (deps.config.http && metrics) {
+    const runtime = core;
+    try {
+      ops = await startOpsServer(deps.config.http.port, deps.config.http.host, {
+        metrics,
+        ready: async () => ({
+          database: await runtime.store.cacheGet("readyz", Date.now()).then(() => true, () => false),
+          adapters: names.every((n) => started.has(n)),
+        }),
+      });
+      deps.log.info(`HTTP server listening on http://${deps.config.http.host}:${ops.port} (/healthz, /readyz, /metrics)`);
+    } catch (err) {
+      deps.log.error(`could not start the HTTP server on port ${deps.config.http.port}: ${err instanceof Error ? err.message : String(err)}`);
+      await core.close();
+      return 1;
+    }
   }
   const adapters: Adapter[] = [];
   try {
@@ -71,11 +94,13 @@ export async function runBot(args: RunArgs, deps: { config: Config; log: Logger 
       const adapter = await createAdapter(name, core, deps.config, args.role !== "scheduler");
       await adapter.start();
       adapters.push(adapter);
+      started.add(name);
       deps.log.debug(`${name} adapter started`);
     }
   } catch (err) {
     deps.log.error(`could not start: ${err instanceof Error ? err.message : String(err)}`);
     await Promise.allSettled(adapters.map((a) => a.stop()));
+    await ops?.close();
     await core.close();
     return 1;
   }
@@ -93,6 +118,7 @@ export async function runBot(args: RunArgs, deps: { config: Config; log: Logger 
   }
   await scheduler.stop();
   await Promise.allSettled(adapters.map((a) => a.stop()));
+  await ops?.close();
   await core.close();
   return 0;
 }
