@@ -18,6 +18,10 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
+# The default SQLite database lives here; mount a volume to keep it across containers.
+ENV SKIM_DATA_DIR=/app/data
+RUN mkdir -p /app/data && chown node:node /app/data
+VOLUME ["/app/data"]
 USER node
 ENTRYPOINT ["node", "bin/skim.js"]
-CMD ["--help"]
+CMD ["run"]
