@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
@@ -12,7 +13,7 @@ export type Config = {
   render: RenderConfig;
   /** Adapters to run; null means "those with tokens, else the console". */
   adapters: AdapterName[] | null;
-  telegram: { token: string; apiRoot: string } | null;
+  telegram: { token: string; apiRoot: string; webhook: { url: string; secret: string } | null } | null;
   /** `sqlite:<path>` or `postgres://…`; null: SQLite in `dataDir`. */
   databaseUrl: string | null;
   dataDir: string;
@@ -271,6 +272,23 @@ export const variables = {
     parse: optionalText,
     fallback: null,
   },
+  TELEGRAM_WEBHOOK_URL: {
+    doc: "Public https URL Telegram posts updates to (webhook mode, for several processes behind a load balancer); needs PORT. Default: long polling.",
+    example: "",
+    parse: httpBase,
+    fallback: null,
+  },
+  TELEGRAM_WEBHOOK_SECRET: {
+    doc: "Secret Telegram sends with every webhook update (X-Telegram-Bot-Api-Secret-Token): A-Z, a-z, 0-9, _ and -. Default: derived from the token.",
+    example: "",
+    parse: (raw: string, name: string) => {
+      const v = raw.trim();
+      if (v === "") return null;
+      if (!/^[A-Za-z0-9_-]{1,256}$/.test(v)) throw new ConfigError(name, "use 1 to 256 of A-Z, a-z, 0-9, _ and -");
+      return v;
+    },
+    fallback: null,
+  },
   TELEGRAM_API_ROOT: {
     doc: "Bot API server to talk to (a local Bot API server, or a test fake). Default: the official API.",
     example: "https://api.telegram.org",
@@ -351,9 +369,21 @@ export function parseConfig(env: Env): Config {
       linkRetentionDays: v.SKIM_LINK_RETENTION_DAYS,
       checkIntervalMs: v.SKIM_DIGEST_CHECK_MS,
     },
-    telegram: v.TELEGRAM_BOT_TOKEN ? { token: v.TELEGRAM_BOT_TOKEN, apiRoot: v.TELEGRAM_API_ROOT ?? "https://api.telegram.org" } : null,
+    telegram: telegramConfig(v),
     discord: discordConfig(v),
   };
+}
+
+function telegramConfig(v: Values): Config["telegram"] {
+  if (!v.TELEGRAM_BOT_TOKEN) return null;
+  let webhook: { url: string; secret: string } | null = null;
+  if (v.TELEGRAM_WEBHOOK_URL) {
+    if (v.PORT === null) throw new ConfigError("TELEGRAM_WEBHOOK_URL", "needs PORT: the webhook is served by Skim's HTTP server");
+    // Every process of one bot must agree on the secret: derive it from the token unless given.
+    const secret = v.TELEGRAM_WEBHOOK_SECRET ?? createHash("sha256").update(`skim-webhook:${v.TELEGRAM_BOT_TOKEN}`).digest("hex");
+    webhook = { url: v.TELEGRAM_WEBHOOK_URL, secret };
+  }
+  return { token: v.TELEGRAM_BOT_TOKEN, apiRoot: v.TELEGRAM_API_ROOT ?? "https://api.telegram.org", webhook };
 }
 
 function discordConfig(v: Values): Config["discord"] {

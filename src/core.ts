@@ -24,6 +24,8 @@ import type { Incoming, Reply } from "./types.js";
 export type Core = {
   handle: (msg: Incoming, ctx: HandleContext) => Promise<Reply>;
   metrics: Metrics;
+  /** True the first time a platform update is seen, by any process: retried deliveries are answered once. */
+  firstDelivery: (key: string) => Promise<boolean>;
   /** Skim was removed from a chat: what it stored there goes too. */
   forgetChat: (chatKey: string) => Promise<void>;
   render: RenderOptions;
@@ -73,6 +75,7 @@ export async function createRuntime(config: Config, log: Logger, options: { now?
     },
   });
   const deps = { readArticle, settings: storeSettings(store), rateLimiter: createRateLimiter(), log, digests, defaultFragments: config.render.textFragments, metrics };
+  let updatesSeen = 0;
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   return {
     handle: async (msg, ctx) => {
@@ -81,6 +84,11 @@ export async function createRuntime(config: Config, log: Logger, options: { now?
       return reply;
     },
     metrics,
+    firstDelivery: async (key) => {
+      const at = now();
+      if (++updatesSeen % 1_000 === 0) await store.pruneUpdates(at - DAY_MS); // a day-old update is retried by no one
+      return store.claimUpdate(key, at);
+    },
     forgetChat: async (chatKey) => {
       await store.forgetChat(chatKey);
       log.info(`removed from ${chatKey}: its data is deleted`);

@@ -1,6 +1,8 @@
 import { Telegraf, TelegramError } from "telegraf";
 import type { Update } from "telegraf/types";
+import type { IncomingMessage } from "node:http";
 import type { Adapter, Core } from "../../src/core.js";
+import type { Route } from "../../src/http/server.js";
 import { renderReply } from "../../src/render/reply.js";
 import { telegramCommands } from "./register.js";
 import { GROUP_ANONYMOUS_BOT_ID, toIncoming } from "./translate.js";
@@ -12,6 +14,8 @@ import { GROUP_ANONYMOUS_BOT_ID, toIncoming } from "./translate.js";
 export type TelegramConfig = {
   token: string;
   apiRoot: string;
+  /** Webhook mode: Telegram posts updates to `url` with `secret`; served on Skim's HTTP server. */
+  webhook?: { url: string; secret: string } | null;
   /** False: send only (digests); another process takes the updates. */
   receive?: boolean;
 };
@@ -29,9 +33,31 @@ function isChatGone(err: unknown): boolean {
   return err.code === 403 || (err.code === 400 && /chat not found|bot was kicked|not a member|user is deactivated|have no rights/i.test(err.description));
 }
 
+const ALLOWED_UPDATES: ("message" | "edited_message" | "channel_post" | "edited_channel_post" | "my_chat_member")[] = [
+  "message",
+  "edited_message",
+  "channel_post",
+  "edited_channel_post",
+  "my_chat_member",
+];
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function createTelegramAdapter(core: Core, config: TelegramConfig): Adapter {
+/** Largest webhook body read: an update is a few kilobytes. */
+const MAX_UPDATE_BYTES = 1_000_000;
+
+async function readBody(req: IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_UPDATE_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function createTelegramAdapter(core: Core, config: TelegramConfig, http?: { mount(route: Route): void }): Adapter {
   const bot = new Telegraf(config.token, { telegram: { apiRoot: config.apiRoot } });
   const inFlight = new Set<Promise<void>>();
   let launched: Promise<void> | null = null;
@@ -105,22 +131,50 @@ export function createTelegramAdapter(core: Core, config: TelegramConfig): Adapt
 
   core.metrics.queueDepth("telegram", () => queue.length + inFlight.size);
 
-  // Handled outside telegraf's middleware so a slow page does not hold up the next getUpdates.
-  bot.use((ctx) => {
-    queue.push(ctx.update);
+  const enqueue = (update: Update) => {
+    queue.push(update);
     pump();
-  });
+  };
+
+  const webhook = config.webhook ?? null;
+  if (webhook && config.receive !== false) {
+    if (!http) throw new Error("the Telegram webhook needs the HTTP server (set PORT)");
+    const path = new URL(webhook.url).pathname;
+    http.mount(async (req, res) => {
+      if (new URL(req.url ?? "/", "http://x").pathname !== path) return false;
+      if (req.method !== "POST") return void res.writeHead(405).end(), true;
+      if (req.headers["x-telegram-bot-api-secret-token"] !== webhook.secret) return void res.writeHead(401).end(), true;
+      const body = await readBody(req);
+      let update: Update;
+      try {
+        update = JSON.parse(body ?? "") as Update;
+      } catch {
+        return void res.writeHead(400).end(), true;
+      }
+      if (typeof update?.update_id !== "number") return void res.writeHead(400).end(), true;
+      // Telegram retries a delivery it thinks was lost, to any process behind the balancer: answer it once.
+      if (await core.firstDelivery(`telegram:update:${update.update_id}`)) enqueue(update);
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      return true;
+    });
+  }
+
+  // Handled outside telegraf's middleware so a slow page does not hold up the next getUpdates.
+  bot.use((ctx) => enqueue(ctx.update));
   bot.catch((err) => core.log.error(`telegram: ${err instanceof Error ? err.message : String(err)}`));
 
   return {
     name: "telegram",
     start: async () => {
-      if (config.receive === false) {
+      if (config.receive === false || webhook) {
         bot.botInfo = await bot.telegram.getMe(); // checks the token: a bad one fails the start
+        if (config.receive === false) return;
+        await bot.telegram.setWebhook(webhook!.url, { secret_token: webhook!.secret, allowed_updates: ALLOWED_UPDATES });
+        await bot.telegram.setMyCommands(telegramCommands()).catch((err: unknown) => core.log.warn(`telegram: setMyCommands failed: ${err instanceof Error ? err.message : String(err)}`));
         return;
       }
       await new Promise<void>((resolve, reject) => {
-        launched = bot.launch({ allowedUpdates: ["message", "edited_message", "channel_post", "edited_channel_post", "my_chat_member"] }, () => resolve());
+        launched = bot.launch({ allowedUpdates: ALLOWED_UPDATES }, () => resolve());
         launched.catch(reject);
       });
       try {

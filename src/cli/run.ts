@@ -35,7 +35,7 @@ export function chooseAdapters(config: Config): AdapterName[] {
 }
 
 /** `receive: false` makes an adapter send-only: another process takes the chat updates. */
-async function createAdapter(name: AdapterName, core: Core, config: Config, receive: boolean): Promise<Adapter> {
+async function createAdapter(name: AdapterName, core: Core, config: Config, receive: boolean, http: OpsServer | null): Promise<Adapter> {
   switch (name) {
     case "console": {
       const { createConsoleAdapter } = await import("../../adapters/console/index.js");
@@ -44,7 +44,7 @@ async function createAdapter(name: AdapterName, core: Core, config: Config, rece
     case "telegram": {
       if (!config.telegram) throw new Error("TELEGRAM_BOT_TOKEN is not set");
       const { createTelegramAdapter } = await import("../../adapters/telegram/index.js");
-      return createTelegramAdapter(core, { ...config.telegram, receive });
+      return createTelegramAdapter(core, { ...config.telegram, receive }, http ?? undefined);
     }
     case "discord": {
       if (!config.discord) throw new Error("DISCORD_TOKEN and DISCORD_APPLICATION_ID are not set");
@@ -91,7 +91,7 @@ export async function runBot(args: RunArgs, deps: { config: Config; log: Logger 
   const adapters: Adapter[] = [];
   try {
     for (const name of names) {
-      const adapter = await createAdapter(name, core, deps.config, args.role !== "scheduler");
+      const adapter = await createAdapter(name, core, deps.config, args.role !== "scheduler", ops);
       await adapter.start();
       adapters.push(adapter);
       started.add(name);

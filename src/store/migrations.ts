@@ -94,6 +94,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX cache_expiry ON cache (expires_at);
     `,
   },
+  {
+    version: 2,
+    name: "processed updates",
+    // Platform updates already handled (Telegram retries a webhook delivery it thinks was lost).
+    sql: (d) => `
+      CREATE TABLE processed_updates (
+        update_key TEXT PRIMARY KEY,
+        seen_at ${d.ms} NOT NULL
+      );
+      CREATE INDEX processed_updates_seen ON processed_updates (seen_at)
+    `,
+  },
 ];
 
 export const SCHEMA_MIGRATIONS_TABLE = (d: Dialect) =>

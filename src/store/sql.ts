@@ -302,6 +302,13 @@ export function createSqlStore(db: SqlDb): Store {
 
     cachePrune: (now) => db.run("DELETE FROM cache WHERE expires_at <= ?", [ms(now)]),
 
+    async claimUpdate(key, at) {
+      const rows = await db.all("INSERT INTO processed_updates (update_key, seen_at) VALUES (?, ?) ON CONFLICT (update_key) DO NOTHING RETURNING 1 AS claimed", [key, ms(at)]);
+      return rows.length === 1;
+    },
+
+    pruneUpdates: (before) => db.run("DELETE FROM processed_updates WHERE seen_at < ?", [ms(before)]),
+
     async forgetChat(chatKey) {
       await db.batch([
         { sql: "DELETE FROM settings WHERE chat_key = ?", params: [chatKey] },

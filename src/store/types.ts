@@ -86,6 +86,13 @@ export type Store = {
   cachePut(key: string, value: string, expiresAt: number): Promise<void>;
   cachePrune(now: number): Promise<number>;
 
+  /**
+   * Records that a platform update is being handled: true for the first caller, false for every
+   * later one (a retried webhook delivery, or another process). Atomic across processes.
+   */
+  claimUpdate(key: string, at: number): Promise<boolean>;
+  pruneUpdates(before: number): Promise<number>;
+
   /** Everything stored about the chat: settings, subscriptions and their state, shared links. */
   forgetChat(chatKey: ChatKey): Promise<void>;
 };

@@ -338,6 +338,16 @@ function describeStore(name: string, open: Open, openAgain?: Open): void {
       expect(await store.cacheGet("https://a.example", NOW)).toBe("{}");
     });
 
+    it("claims a platform update once, even when claimed in parallel, and prunes old ones", async () => {
+      const store = await fresh();
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.claimUpdate("telegram:update:42", 1_000)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.claimUpdate("telegram:update:43", 2_000)).toBe(true);
+      expect(await store.pruneUpdates(1_500)).toBe(1);
+      expect(await store.claimUpdate("telegram:update:42", 3_000)).toBe(true);
+      expect(await store.claimUpdate("telegram:update:43", 3_000)).toBe(false);
+    });
+
     it("closes more than once without complaint", async () => {
       const store = await fresh();
       await store.close();
