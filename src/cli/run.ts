@@ -26,6 +26,9 @@ export function parseRunArgs(argv: readonly string[]): Result<RunArgs, string> {
   return ok({ role });
 }
 
+/** How long a graceful stop may take before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 20_000;
+
 export function chooseAdapters(config: Config): AdapterName[] {
   if (config.adapters) return config.adapters;
   const platforms: AdapterName[] = [];
@@ -114,8 +117,19 @@ export async function runBot(args: RunArgs, deps: { config: Config; log: Logger 
     await Promise.race([Promise.all(adapters.map((a) => a.finished)), signalled]);
   } else {
     const signal = await signalled;
-    deps.log.info(`${signal}: stopping`);
+    deps.log.info(`${signal}: stopping (a second signal exits at once)`);
   }
+  // Stop taking new work, let what is in flight finish, close the database — within a deadline.
+  for (const s of ["SIGINT", "SIGTERM"] as const) {
+    process.once(s, () => {
+      deps.log.warn(`${s} again: exiting now`);
+      process.exit(130);
+    });
+  }
+  setTimeout(() => {
+    deps.log.error(`shutdown took longer than ${SHUTDOWN_DEADLINE_MS / 1000} s: exiting`);
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS).unref();
   await scheduler.stop();
   await Promise.allSettled(adapters.map((a) => a.stop()));
   await ops?.close();
