@@ -23,5 +23,10 @@ ENV SKIM_DATA_DIR=/app/data
 RUN mkdir -p /app/data && chown node:node /app/data
 VOLUME ["/app/data"]
 USER node
+# The HTTP server (and so the health check) runs when PORT is set, as in docker-compose.yml.
+ENV PORT=8080
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["node", "bin/skim.js"]
 CMD ["run"]
