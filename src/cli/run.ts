@@ -26,6 +26,18 @@ export function parseRunArgs(argv: readonly string[]): Result<RunArgs, string> {
   return ok({ role });
 }
 
+/** Opening the database: attempts and backoff while it may still be starting (about a minute in all). */
+const DB_ATTEMPTS = 8;
+const DB_FIRST_DELAY_MS = 500;
+const DB_MAX_DELAY_MS = 15_000;
+const PASSING_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "57P03" /* cannot connect now: starting up */]);
+
+function isPassing(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && PASSING_CODES.has(code)) return true;
+  return err instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(err.message);
+}
+
 /** How long a graceful stop may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 20_000;
 
@@ -66,11 +78,22 @@ export async function runBot(args: RunArgs, deps: { config: Config; log: Logger 
   // Metrics are kept only when someone can read them: the HTTP server runs only when PORT is set.
   const metrics = deps.config.http ? await createPrometheusMetrics() : undefined;
   let core;
-  try {
-    core = await createRuntime(deps.config, deps.log, metrics ? { metrics } : {});
-  } catch (err) {
-    deps.log.error(`could not open the database: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      core = await createRuntime(deps.config, deps.log, metrics ? { metrics } : {});
+      break;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      // A database that is still starting (or restarting) refuses connections for a while: wait for it.
+      if (isPassing(err) && attempt < DB_ATTEMPTS) {
+        const delay = Math.min(DB_MAX_DELAY_MS, DB_FIRST_DELAY_MS * 2 ** (attempt - 1));
+        deps.log.warn(`database unreachable (${message}); retrying in ${delay / 1000} s`);
+        await new Promise((r) => setTimeout(r, delay));
+        continue;
+      }
+      deps.log.error(`could not open the database: ${message}`);
+      return 1;
+    }
   }
   let ops: OpsServer | null = null;
   const started = new Set<string>();
