@@ -1,19 +1,16 @@
 import type { DailyDigest } from "../digest/types.js";
 import { stripControls, oneLine } from "./clean.js";
-import { DISCORD_MESSAGE_MAX_CHARS } from "./discord.js";
 import { escapeHtml, htmlHref, htmlLink } from "./html.js";
 import { escapeMarkdown, markdownHref, maskedLink } from "./markdown.js";
 import { packMessages } from "./pack.js";
 import type { Target } from "./reply.js";
-import { describeReason } from "./reply.js";
-import { TELEGRAM_MESSAGE_MAX_CHARS } from "./telegram.js";
+import { describeReason, MESSAGE_LIMIT } from "./reply.js";
 
 /**
  * A daily digest as the messages one platform sends: a header, one entry per item (title linked
  * to the article, then a sentence or two), "and N more", or the reason a source could not be read.
  * Long digests become several messages, each within the platform's limit, split between items.
  */
-const LIMIT: Record<Target, number> = { plain: Number.POSITIVE_INFINITY, telegram: TELEGRAM_MESSAGE_MAX_CHARS, discord: DISCORD_MESSAGE_MAX_CHARS };
 /** Caps that keep one item well inside any message limit. */
 const TITLE_MAX = 200;
 const SUMMARY_MAX = 400;
@@ -65,5 +62,5 @@ export function renderDaily(digest: DailyDigest, target: Target): string[] {
     parts.push(`• ${title}${summary}`);
   }
   if (digest.more > 0) parts.push(style.escape(`…and ${digest.more} more.`));
-  return packMessages(parts, LIMIT[target], "\n\n");
+  return packMessages(parts, MESSAGE_LIMIT[target], "\n\n");
 }

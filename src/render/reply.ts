@@ -16,7 +16,8 @@ import { renderTelegram, TELEGRAM_MESSAGE_MAX_CHARS } from "./telegram.js";
  */
 export type Target = "plain" | "telegram" | "discord";
 
-const LIMIT: Record<Target, number> = { plain: Number.POSITIVE_INFINITY, telegram: TELEGRAM_MESSAGE_MAX_CHARS, discord: DISCORD_MESSAGE_MAX_CHARS };
+/** Characters one message may hold, per target. */
+export const MESSAGE_LIMIT: Record<Target, number> = { plain: Number.POSITIVE_INFINITY, telegram: TELEGRAM_MESSAGE_MAX_CHARS, discord: DISCORD_MESSAGE_MAX_CHARS };
 
 /** One sentence per failure, in plain words; the renderer escapes it for its target. */
 export function describeReason(reason: FailReason): string {
@@ -120,7 +121,7 @@ export function renderReply(reply: Reply, target: Target, options: RenderOptions
       const parts = reply.items.map((item) =>
         "digest" in item ? renderDigest(item.digest, target, chosen) : escapeFor(target, `Could not summarize ${shortUrl(item.url)}: ${describeReason(item.reason)}.`),
       );
-      return packMessages(parts, LIMIT[target]);
+      return packMessages(parts, MESSAGE_LIMIT[target]);
     }
   }
 }

@@ -1,5 +1,6 @@
-import { createServer, connect, type Server, type Socket } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
+import { freePort } from "../support/freePort.js";
 import { runSkim } from "../support/runSkim.js";
 
 const pgUrl = process.env["TEST_DATABASE_URL"] ?? "";
@@ -26,13 +27,6 @@ async function lateProxy(target: URL, port: number, afterMs: number): Promise<()
   };
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe("start-up", () => {
   it("explains a bad setting in one line", async () => {

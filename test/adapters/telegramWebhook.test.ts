@@ -1,17 +1,9 @@
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../support/freePort.js";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram.js";
 import { startArticleServer } from "../support/articles.js";
 import { startSkim, type RunningSkim } from "../support/runSkim.js";
 
-/** A port nobody listens on right now, for a webhook URL that must be known before Skim starts. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 let pages: Awaited<ReturnType<typeof startArticleServer>>;
 let fake: FakeTelegram;
