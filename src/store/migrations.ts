@@ -17,12 +17,14 @@ export type Dialect = {
   /** Epoch milliseconds. */
   ms: string;
   bool: string;
+  /** A floating-point number. */
+  real: string;
 };
 
 export const DIALECTS: Record<Engine, Dialect> = {
   // SQLite: AUTOINCREMENT so that a removed subscription's id is never handed out again; booleans are 0/1.
-  sqlite: { id: "INTEGER PRIMARY KEY AUTOINCREMENT", ref: "INTEGER", ms: "INTEGER", bool: "INTEGER" },
-  postgres: { id: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", ref: "BIGINT", ms: "BIGINT", bool: "BOOLEAN" },
+  sqlite: { id: "INTEGER PRIMARY KEY AUTOINCREMENT", ref: "INTEGER", ms: "INTEGER", bool: "INTEGER", real: "REAL" },
+  postgres: { id: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", ref: "BIGINT", ms: "BIGINT", bool: "BOOLEAN", real: "DOUBLE PRECISION" },
 };
 
 export type Migration = {
@@ -104,6 +106,19 @@ export const MIGRATIONS: readonly Migration[] = [
         seen_at ${d.ms} NOT NULL
       );
       CREATE INDEX processed_updates_seen ON processed_updates (seen_at)
+    `,
+  },
+  {
+    version: 3,
+    name: "rate buckets",
+    // Token buckets of the rate limits, shared by every process on the database.
+    sql: (d) => `
+      CREATE TABLE rate_buckets (
+        bucket_key TEXT PRIMARY KEY,
+        tokens ${d.real} NOT NULL,
+        updated_at ${d.ms} NOT NULL
+      );
+      CREATE INDEX rate_buckets_updated ON rate_buckets (updated_at)
     `,
   },
 ];

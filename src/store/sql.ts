@@ -1,6 +1,6 @@
 import type { Engine } from "./migrations.js";
 import type { SummaryLength } from "../summarize/types.js";
-import type { ChatKey, ChatSettings, NewSubscription, Store, Subscription, SubscriptionKind } from "./types.js";
+import type { ChatKey, ChatSettings, NewSubscription, RateBucket, Store, Subscription, SubscriptionKind } from "./types.js";
 
 /**
  * The Store, written once in the SQL both engines understand (UPSERT with WHERE, RETURNING,
@@ -308,6 +308,33 @@ export function createSqlStore(db: SqlDb): Store {
     },
 
     pruneUpdates: (before) => db.run("DELETE FROM processed_updates WHERE seen_at < ?", [ms(before)]),
+
+    // One conditional upsert per bucket: it takes a token only when the refilled level allows, and
+    // reports whether it changed a row. A refusal gives back the tokens already taken.
+    async takeTokens(buckets, now) {
+      const t = ms(now);
+      const [least, greatest] = db.engine === "postgres" ? ["LEAST", "GREATEST"] : ["MIN", "MAX"];
+      const level = `${least}(CAST(? AS DOUBLE PRECISION), rate_buckets.tokens + ${greatest}(0, CAST(? AS BIGINT) - rate_buckets.updated_at) * CAST(? AS DOUBLE PRECISION) / 60000.0)`;
+      const taken: RateBucket[] = [];
+      for (const b of buckets) {
+        const changed = await db.run(
+          `INSERT INTO rate_buckets (bucket_key, tokens, updated_at) VALUES (?, CAST(? AS DOUBLE PRECISION), CAST(? AS BIGINT))
+           ON CONFLICT (bucket_key) DO UPDATE SET tokens = ${level} - 1, updated_at = excluded.updated_at
+           WHERE ${level} >= 1`,
+          [b.key, b.capacity - 1, t, b.capacity, t, b.perMinute, b.capacity, t, b.perMinute],
+        );
+        if (changed === 0) {
+          for (const r of taken) {
+            await db.run(`UPDATE rate_buckets SET tokens = ${least}(CAST(? AS DOUBLE PRECISION), tokens + 1) WHERE bucket_key = ?`, [r.capacity, r.key]);
+          }
+          return false;
+        }
+        taken.push(b);
+      }
+      return true;
+    },
+
+    pruneRateBuckets: (before) => db.run("DELETE FROM rate_buckets WHERE updated_at < ?", [ms(before)]),
 
     async forgetChat(chatKey) {
       await db.batch([

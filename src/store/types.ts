@@ -41,6 +41,8 @@ export type Subscription = {
   lastModified: string | null;
 };
 
+export type RateBucket = { key: string; capacity: number; perMinute: number };
+
 export type NewSubscription = Pick<Subscription, "chatKey" | "kind" | "source" | "feedUrl" | "time" | "timezone" | "createdAt">;
 
 export type Store = {
@@ -92,6 +94,13 @@ export type Store = {
    */
   claimUpdate(key: string, at: number): Promise<boolean>;
   pruneUpdates(before: number): Promise<number>;
+
+  /**
+   * Takes one token from each bucket, or none: false when any bucket is empty. Buckets refill
+   * continuously at `perMinute` up to `capacity`. Atomic per bucket across processes.
+   */
+  takeTokens(buckets: readonly RateBucket[], now: number): Promise<boolean>;
+  pruneRateBuckets(before: number): Promise<number>;
 
   /** Everything stored about the chat: settings, subscriptions and their state, shared links. */
   forgetChat(chatKey: ChatKey): Promise<void>;

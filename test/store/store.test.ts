@@ -348,6 +348,48 @@ function describeStore(name: string, open: Open, openAgain?: Open): void {
       expect(await store.claimUpdate("telegram:update:43", 3_000)).toBe(false);
     });
 
+    describe("rate buckets", () => {
+      const user = { key: "user:telegram:1", capacity: 3, perMinute: 6 };
+      const chat = { key: "chat:telegram:1", capacity: 5, perMinute: 10 };
+
+      it("allow a burst of their capacity, refuse the next, and refill at their rate up to capacity", async () => {
+        const store = await fresh();
+        const takes = async (n: number, at: number) => {
+          const out: boolean[] = [];
+          for (let i = 0; i < n; i++) out.push(await store.takeTokens([user], at));
+          return out;
+        };
+        expect(await takes(4, NOW)).toEqual([true, true, true, false]);
+        expect(await takes(2, NOW + 10_000)).toEqual([true, false]); // 6 a minute: one token in 10 s
+        expect(await takes(4, NOW + 10 * MINUTE)).toEqual([true, true, true, false]); // never above capacity
+      });
+
+      it("take from every bucket or from none", async () => {
+        const store = await fresh();
+        for (let i = 0; i < 3; i++) expect(await store.takeTokens([user, chat], NOW)).toBe(true);
+        // The user's bucket is empty: the chat's token is not spent on the refusal.
+        expect(await store.takeTokens([chat, user], NOW)).toBe(false);
+        expect(await store.takeTokens([chat], NOW)).toBe(true);
+        expect(await store.takeTokens([chat], NOW)).toBe(true);
+        expect(await store.takeTokens([chat], NOW)).toBe(false);
+      });
+
+      it("are shared between connections: 40 racing takes of a 10-token bucket, exactly 10 succeed", async () => {
+        const a = await fresh();
+        const b = openAgain ? await track(openAgain) : a;
+        const bucket = { key: "user:discord:9", capacity: 10, perMinute: 1 };
+        const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a : b).takeTokens([bucket], NOW)));
+        expect(results.filter(Boolean)).toHaveLength(10);
+      });
+
+      it("idle ones are pruned, and start full again", async () => {
+        const store = await fresh();
+        for (let i = 0; i < 3; i++) await store.takeTokens([user], NOW);
+        expect(await store.pruneRateBuckets(NOW + 1)).toBe(1);
+        expect(await store.takeTokens([user], NOW + 2)).toBe(true);
+      });
+    });
+
     it("closes more than once without complaint", async () => {
       const store = await fresh();
       await store.close();
@@ -414,7 +456,7 @@ if (pgUrl !== "" && !["127.0.0.1", "localhost", "[::1]"].includes(new URL(pgUrl)
 describe.runIf(pgUrl !== "")("postgres", () => {
   const schema = `skim_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   const schemas = [schema];
-  const tables = ["settings", "subscriptions", "seen_items", "shared_links", "digests", "cache"];
+  const tables = ["settings", "subscriptions", "seen_items", "shared_links", "digests", "cache", "processed_updates", "rate_buckets"];
   let admin: pg.Client;
 
   beforeAll(async () => {
