@@ -8,8 +8,9 @@ import { createDigestService } from "./digest/service.js";
 import { resolveFeedUrl } from "./feeds/index.js";
 import { handleMessage, type HandleContext } from "./handler.js";
 import type { Logger } from "./log.js";
+import { newRequestId, withRequest } from "./observe/request.js";
 import { noMetrics, type Metrics, type Outcome } from "./observe/metrics.js";
-import { createRateLimiter } from "./rateLimit.js";
+import { createStoreRateLimiter } from "./rateLimit.js";
 import type { RenderOptions } from "./render/options.js";
 import { fail, ok } from "./result.js";
 import { storeSettings } from "./settings.js";
@@ -74,20 +75,39 @@ export async function createRuntime(config: Config, log: Logger, options: { now?
       return found.ok ? ok(found.value) : fail(found.reason);
     },
   });
-  const deps = { readArticle, settings: storeSettings(store), rateLimiter: createRateLimiter(), log, digests, defaultFragments: config.render.textFragments, metrics };
+  const deps = { readArticle, settings: storeSettings(store), rateLimiter: createStoreRateLimiter(store, log, now), log, digests, defaultFragments: config.render.textFragments, metrics };
   let updatesSeen = 0;
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   return {
-    handle: async (msg, ctx) => {
-      const reply = await handleMessage(msg, ctx, deps);
-      metrics.request(msg.platform, outcomeOf(reply));
-      return reply;
-    },
+    // Each message in a request scope of its own: every log line written meanwhile carries its id.
+    handle: (msg, ctx) =>
+      withRequest(newRequestId(), async () => {
+        const started = performance.now();
+        const reply = await handleMessage(msg, ctx, deps);
+        const outcome = outcomeOf(reply);
+        metrics.request(msg.platform, outcome);
+        // What was asked is logged by its shape, never its text. A console user reads stderr
+        // beside the chat: a line per message would be noise there.
+        log[msg.platform === "console" ? "debug" : "info"]("message handled", {
+          platform: msg.platform,
+          chat: msg.chatKind,
+          command: msg.command?.name ?? (msg.text.startsWith("/") ? "command" : "message"),
+          outcome,
+          ms: Math.round(performance.now() - started),
+        });
+        return reply;
+      }),
     metrics,
     firstDelivery: async (key) => {
       const at = now();
-      if (++updatesSeen % 1_000 === 0) await store.pruneUpdates(at - DAY_MS); // a day-old update is retried by no one
-      return store.claimUpdate(key, at);
+      try {
+        if (++updatesSeen % 1_000 === 0) await store.pruneUpdates(at - DAY_MS); // a day-old update is retried by no one
+        return await store.claimUpdate(key, at);
+      } catch (err) {
+        // Without the database a retried delivery cannot be recognised: answering twice is better than never.
+        log.warn(`could not record update ${key} (${err instanceof Error ? err.message : String(err)}); answering it anyway`);
+        return true;
+      }
     },
     forgetChat: async (chatKey) => {
       await store.forgetChat(chatKey);

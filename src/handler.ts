@@ -47,15 +47,36 @@ const notice = (reason: FailReason): Reply => ({ kind: "notice", reason });
 
 export const chatKey = (msg: Pick<Incoming, "platform" | "chatId">): string => `${msg.platform}:${msg.chatId}`;
 
-export async function autoEnabled(msg: Incoming, settings: ChatSettings): Promise<boolean> {
-  return (await settings.getAuto(chatKey(msg))) ?? (msg.chatKind === "private" || msg.platform === "console");
+export async function autoEnabled(msg: Incoming, settings: ChatSettings, log?: Logger): Promise<boolean> {
+  const chosen = log ? await orDefault(settings.getAuto(chatKey(msg)), undefined, "reading auto mode", log) : await settings.getAuto(chatKey(msg));
+  return chosen ?? (msg.chatKind === "private" || msg.platform === "console");
+}
+
+/**
+ * A chat setting read while the database is down: the default serves meanwhile, so links are still
+ * summarized. Only reads degrade this way; a change that cannot be stored is refused (below).
+ */
+async function orDefault<T>(read: Promise<T>, fallback: T, what: string, log: Logger): Promise<T> {
+  try {
+    return await read;
+  } catch (err) {
+    log.warn(`${what}: storage unavailable (${err instanceof Error ? err.message : String(err)}); using the default`);
+    return fallback;
+  }
 }
 
 export async function handleMessage(msg: Incoming, ctx: HandleContext, deps: HandlerDeps): Promise<Reply> {
-  const reply = await answer(msg, ctx, deps);
+  let reply: Reply;
+  try {
+    reply = await answer(msg, ctx, deps);
+  } catch (err) {
+    // Reading pages never throws (digestLink turns failures into values): what is left is storage.
+    deps.log.error(`storage failed: ${err instanceof Error ? err.message : String(err)}`);
+    return notice({ kind: "storage-unavailable" });
+  }
   if (reply.kind !== "digests" || !deps.digests) return reply;
   // The chat's own choice about text-fragment links travels with its digests to the renderer.
-  const fragments = (await deps.digests.settings(chatKey(msg))).fragments;
+  const fragments = (await orDefault(deps.digests.settings(chatKey(msg)), null, "reading settings", deps.log))?.fragments ?? null;
   return fragments === null ? reply : { ...reply, fragments };
 }
 
@@ -96,7 +117,7 @@ async function answer(msg: Incoming, ctx: HandleContext, deps: HandlerDeps): Pro
       return { kind: "info", text: { kind: "auto", on: command.on } };
     }
     case "summary": {
-      if (!allowed(msg, deps)) return notice({ kind: "rate-limited" });
+      if (!(await allowed(msg, deps))) return notice({ kind: "rate-limited" });
       const url = command.url ?? msg.replyTo?.links?.[0] ?? findLinks(msg.replyTo?.text ?? "", 1)[0];
       const length = command.length ?? (await chatLength(key, deps));
       if (url) return { kind: "digests", items: [await digestLink(url, length, ctx, deps)] };
@@ -107,13 +128,13 @@ async function answer(msg: Incoming, ctx: HandleContext, deps: HandlerDeps): Pro
     }
     case "message": {
       const found = [...new Set([...(msg.links ?? []), ...findLinks(msg.text)])];
-      if (found.length > 0) await deps.digests?.recordLinks(key, found.slice(0, MAX_LINKS_PER_MESSAGE * 3));
-      if (!(await autoEnabled(msg, deps.settings))) return silence;
+      if (found.length > 0 && deps.digests) await orDefault(deps.digests.recordLinks(key, found.slice(0, MAX_LINKS_PER_MESSAGE * 3)), undefined, "recording links", deps.log);
+      if (!(await autoEnabled(msg, deps.settings, deps.log))) return silence;
       const links = found.slice(0, MAX_LINKS_PER_MESSAGE);
       if (links.length === 0) return silence;
       // In groups an automatic answer that only says "could not" is noise: stay quiet instead.
       const quietFailures = msg.chatKind !== "private" && msg.platform !== "console";
-      if (!allowed(msg, deps)) return quietFailures ? silence : notice({ kind: "rate-limited" });
+      if (!(await allowed(msg, deps))) return quietFailures ? silence : notice({ kind: "rate-limited" });
       const length = await chatLength(key, deps);
       const items = await Promise.all(links.map((url) => digestLink(url, length, ctx, deps)));
       const shown = quietFailures ? items.filter((i) => "digest" in i) : items;
@@ -175,10 +196,11 @@ async function settingsReply(key: string, msg: Incoming, deps: HandlerDeps, dige
 
 /** The chat's chosen digest length, when it chose one. */
 async function chatLength(key: string, deps: HandlerDeps): Promise<SummaryLength | undefined> {
-  return deps.digests ? ((await deps.digests.settings(key)).length ?? undefined) : undefined;
+  if (!deps.digests) return undefined;
+  return (await orDefault(deps.digests.settings(key), null, "reading the summary length", deps.log))?.length ?? undefined;
 }
 
-function allowed(msg: Incoming, deps: HandlerDeps): boolean {
+function allowed(msg: Incoming, deps: HandlerDeps): boolean | Promise<boolean> {
   return deps.rateLimiter.take([
     { key: `user:${msg.platform}:${msg.userId}`, bucket: USER_BUCKET },
     { key: `chat:${chatKey(msg)}`, bucket: CHAT_BUCKET },

@@ -48,6 +48,8 @@ export type FailReason =
   | { kind: "bad-timezone"; timezone: string }
   | { kind: "no-subscription"; which: string }
   | { kind: "no-storage" }
+  /** The database cannot be reached just now: nothing was changed. */
+  | { kind: "storage-unavailable" }
   | { kind: "internal" };
 
 export type DigestItem = { url: string; digest: Digest } | { url: string; reason: FailReason };

@@ -19,6 +19,9 @@ export type Target = "plain" | "telegram" | "discord";
 /** Characters one message may hold, per target. */
 export const MESSAGE_LIMIT: Record<Target, number> = { plain: Number.POSITIVE_INFINITY, telegram: TELEGRAM_MESSAGE_MAX_CHARS, discord: DISCORD_MESSAGE_MAX_CHARS };
 
+/** Ends the text with a full stop unless it ends with one already. */
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+
 /** One sentence per failure, in plain words; the renderer escapes it for its target. */
 export function describeReason(reason: FailReason): string {
   switch (reason.kind) {
@@ -52,6 +55,8 @@ export function describeReason(reason: FailReason): string {
       return `this chat has no subscription "${reason.which}" (see /subscriptions)`;
     case "no-storage":
       return "daily digests are not available in this setup";
+    case "storage-unavailable":
+      return "my storage cannot be reached right now, so nothing was changed. Try again in a minute.";
     case "internal":
       return "something went wrong on my side; the error is logged";
     default:
@@ -111,7 +116,7 @@ export function renderReply(reply: Reply, target: Target, options: RenderOptions
     case "silence":
       return [];
     case "notice":
-      return [escapeFor(target, capitalize(describeReason(reply.reason)) + (reply.reason.kind === "rate-limited" ? "" : "."))];
+      return [escapeFor(target, sentence(capitalize(describeReason(reply.reason))))];
     case "info":
       return [escapeFor(target, infoText(reply.text))];
     case "daily":

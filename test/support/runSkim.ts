@@ -35,20 +35,30 @@ export type RunningSkim = {
   /** Sends SIGTERM and resolves with the exit code. */
   stop: () => Promise<number | null>;
   exited: Promise<number | null>;
+  /** Writes to stdin (only with `{ stdin: true }`: a console chat typed line by line). */
+  write: (text: string) => void;
 };
 
 /** Starts `skim run` as a long-lived process, as `npm start` would, for the platform adapters' tests. */
-export function startSkim(env: Record<string, string>, args: string[] = []): RunningSkim {
-  const child = spawn(process.execPath, [bin, "run", ...args], { env: { PATH: process.env["PATH"] ?? "", ...freshData(), ...env }, cwd: tmpdir(), stdio: ["ignore", "pipe", "pipe"] });
+export function startSkim(env: Record<string, string>, args: string[] = [], options: { stdin?: boolean } = {}): RunningSkim {
+  const child = spawn(process.execPath, [bin, "run", ...args], {
+    env: { PATH: process.env["PATH"] ?? "", ...freshData(), ...env },
+    cwd: tmpdir(),
+    stdio: [options.stdin ? "pipe" : "ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   return {
     stderr: () => stderr,
     stdout: () => stdout,
     exited,
+    write: (text) => {
+      if (!child.stdin) throw new Error("startSkim: started without { stdin: true }");
+      child.stdin.write(text);
+    },
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       return exited;
