@@ -9,6 +9,8 @@ import { resolve } from "node:path";
  */
 export type Config = {
   logLevel: LogLevel;
+  /** How `skim run` writes its logs; "auto": text on a terminal, JSON otherwise. */
+  logFormat: LogFormat;
   fetch: FetchConfig;
   render: RenderConfig;
   /** Adapters to run; null means "those with tokens, else the console". */
@@ -31,6 +33,7 @@ export type RenderConfig = {
 };
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+export type LogFormat = "auto" | "json" | "text";
 
 export type FetchConfig = {
   /** Allow loopback/private/link-local targets: for tests and self-hosted intranets only. */
@@ -157,6 +160,12 @@ export const variables = {
     example: "info",
     parse: oneOf(["debug", "info", "warn", "error", "silent"] as const),
     fallback: "info" as LogLevel,
+  },
+  SKIM_LOG_FORMAT: {
+    doc: "Logs of skim run: json (one object per line, with a request id per message), text, or auto (text on a terminal, else json).",
+    example: "auto",
+    parse: oneOf(["auto", "json", "text"] as const),
+    fallback: "auto" as LogFormat,
   },
   SKIM_ALLOW_PRIVATE_HOSTS: {
     doc: "Allow fetching loopback, private and link-local addresses. Off by default; only for tests and intranets you trust.",
@@ -348,6 +357,7 @@ export function parseConfig(env: Env): Config {
   const v = readValues(env);
   return {
     logLevel: v.SKIM_LOG_LEVEL,
+    logFormat: v.SKIM_LOG_FORMAT,
     fetch: {
       allowPrivateHosts: v.SKIM_ALLOW_PRIVATE_HOSTS,
       userAgent: v.SKIM_USER_AGENT,

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { ConfigError, loadConfig } from "../../config/index.js";
-import { createLogger } from "../log.js";
+import { ConfigError, loadConfig, type Config } from "../../config/index.js";
+import { createLogger, scrubber, type Logger } from "../log.js";
 import type { Result } from "../result.js";
 
 
@@ -37,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
+  const log = command === "run" ? await runLogger(config) : createLogger(config.logLevel);
   const deps = { config, log, stdout: (s: string) => void process.stdout.write(s), stdin: process.stdin };
   switch (command) {
     // Each command loads its own modules: extracting never pays for the summarizer, and back.
@@ -88,3 +88,21 @@ main(process.argv.slice(2)).then(
     process.exitCode = 70;
   },
 );
+
+/** The bot's logs: JSON for log collectors, text on a terminal; either way without secrets. */
+async function runLogger(config: Config): Promise<Logger> {
+  const password = config.databaseUrl ? safePassword(config.databaseUrl) : null;
+  const scrub = scrubber([config.telegram?.token, config.telegram?.webhook?.secret, config.discord?.token, password]);
+  const json = config.logFormat === "json" || (config.logFormat === "auto" && process.stderr.isTTY !== true);
+  if (!json) return createLogger(config.logLevel, undefined, scrub);
+  const { createJsonLogger } = await import("../observe/logs.js");
+  return createJsonLogger(config.logLevel, scrub);
+}
+
+function safePassword(url: string): string | null {
+  try {
+    return decodeURIComponent(new URL(url).password) || null;
+  } catch {
+    return null;
+  }
+}
