@@ -359,6 +359,52 @@ describe("the fake Bot API over plain HTTP", () => {
     expect(bodies[3]).toMatchObject({ status: 200, body: { ok: true, result: { text: "try 3" } } });
   });
 
+  it("answers every call 502 during an outage, as Bot API JSON or as a proxy's HTML page, and records them", async () => {
+    const fake = await fakeTelegram();
+    const chat_id = DEFAULT_USER.id;
+    const held = api(fake, "getUpdates", { timeout: 50 });
+    await fake.waitFor("getUpdates");
+    const over = fake.outage(300);
+    const badGateway = { status: 502, body: { ok: false, error_code: 502, description: "Bad Gateway" } };
+    expect(await held).toEqual(badGateway);
+    expect(await api(fake, "sendMessage", { chat_id, text: "during" })).toEqual(badGateway);
+    expect(await api(fake, "getMe", {}, "123:wrong")).toEqual(badGateway);
+    await over;
+    expect(await api(fake, "sendMessage", { chat_id, text: "after" })).toMatchObject({ status: 200, body: { ok: true } });
+
+    void fake.outage(300, { html: true });
+    const page = await fetch(`${fake.apiRoot}/bot${fake.token}/sendMessage`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ chat_id, text: "during html" }),
+    });
+    expect([page.status, page.statusText, page.headers.get("content-type")]).toEqual([502, "Bad Gateway", "text/html"]);
+    expect(await page.text()).toContain("<head><title>502 Bad Gateway</title></head>");
+    const outcomes = fake.calls("sendMessage").map((c) => [c.params["text"], c.response?.ok === false ? c.response.error_code : 200]);
+    expect(outcomes).toEqual([["during", 502], ["after", 200], ["during html", 502]]);
+    await fake.close(); // ends the outage early
+  });
+
+  it("fails a call with a proxy's HTML page, or drops its connection, when failNext says so", async () => {
+    const fake = await fakeTelegram();
+    const chat_id = DEFAULT_USER.id;
+    fake.failNext("sendMessage", { error_code: 504, html: true });
+    fake.failNext("sendMessage", { error_code: 502, hangUp: true });
+    const page = await fetch(`${fake.apiRoot}/bot${fake.token}/sendMessage`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ chat_id, text: "one" }),
+    });
+    expect(page.status).toBe(504);
+    expect(await page.text()).toContain("<title>504 Gateway Timeout</title>");
+    await expect(api(fake, "sendMessage", { chat_id, text: "two" })).rejects.toThrow(/fetch failed/);
+    expect(await api(fake, "sendMessage", { chat_id, text: "three" })).toMatchObject({ status: 200 });
+    const calls = fake.calls("sendMessage");
+    expect(calls.map((c) => c.dropped ?? false)).toEqual([false, true, false]);
+    expect(calls[0]?.response).toEqual({ ok: false, error_code: 504, description: "Gateway Timeout" });
+    expect(calls[1]?.response).toBeUndefined();
+  });
+
   it("waitFor resolves on a later call and rejects with the calls it saw", async () => {
     const fake = await fakeTelegram();
     const waiting = fake.waitFor("sendMessage", (c) => c.params["text"] === "second");
@@ -550,6 +596,23 @@ describe("a real telegraf 4.16 bot against the fake", () => {
       process.exitCode = exitCode;
       quiet.mockRestore();
     }
+  });
+
+  it("turns a 5xx into a TelegramError whatever its body, and a dropped connection into a FetchError", async () => {
+    const fake = await fakeTelegram();
+    const telegram = new Telegraf(fake.token, { telegram: { apiRoot: fake.apiRoot } }).telegram;
+    // telegraf reads the status before the body: an HTML page never reaches JSON.parse.
+    fake.failNext("sendMessage", { error_code: 502, html: true });
+    const html = await telegram.sendMessage(DEFAULT_USER.id, "x").catch((e: unknown) => e);
+    expect(html).toBeInstanceOf(TelegramError);
+    expect(html).toMatchObject({ code: 502, description: "Bad Gateway", message: "502: Bad Gateway" });
+    // No retry_after is read from a 5xx body, so long polling waits its default 5 s after one.
+    fake.failNext("sendMessage", { error_code: 503, retry_after: 1 });
+    expect(await telegram.sendMessage(DEFAULT_USER.id, "x").catch((e: unknown) => e)).toMatchObject({ code: 503, parameters: undefined });
+    fake.failNext("sendMessage", { error_code: 502, hangUp: true });
+    const dropped = await telegram.sendMessage(DEFAULT_USER.id, "x").catch((e: unknown) => e);
+    expect(dropped).toMatchObject({ name: "FetchError", code: "ECONNRESET" });
+    expect(String((dropped as Error).message)).not.toContain(fake.token);
   });
 
   it("retries getUpdates itself after a 429, waiting retry_after seconds", async () => {

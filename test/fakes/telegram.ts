@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type {
   BotCommand,
@@ -18,7 +18,8 @@ import type {
  * real `Telegraf` to run against it: `new Telegraf(fake.token, { telegram: { apiRoot: fake.apiRoot } })`.
  *
  * It listens on 127.0.0.1 only, records every call (`calls`, `waitFor`), queues updates for real long
- * polling (`pushUpdate`, `message`), and can refuse calls the way Telegram does (`failNext`).
+ * polling (`pushUpdate`, `message`), can refuse calls the way Telegram does (`failNext`), and can be
+ * unreachable for a while behind its proxy (`outage`: every call answers 502).
  *
  * What it checks like Telegram does: the token, getUpdates offsets / limit / allowed_updates, one poller
  * at a time (409), sendMessage's text (empty, over 4096 characters, HTML that does not parse) and
@@ -105,6 +106,8 @@ export type RecordedCall = {
   at: number;
   /** The answer, once sent (a held getUpdates has none until it is answered). */
   response?: ApiResponse;
+  /** The connection was dropped without an answer (`failNext` with `hangUp`). */
+  dropped?: true;
 };
 
 export type Failure = {
@@ -115,6 +118,15 @@ export type Failure = {
   migrate_to_chat_id?: number;
   /** How many calls in a row fail (default 1). */
   times?: number;
+  /** Answer with the HTML page a proxy in front of Telegram sends (nginx's), not Telegram's JSON. */
+  html?: boolean;
+  /** Drop the connection without answering (the client sees ECONNRESET, "socket hang up"); the call is not carried out. */
+  hangUp?: boolean;
+};
+
+export type OutageOptions = {
+  /** Answer with nginx's HTML "502 Bad Gateway" page, as a real proxy does, instead of Bot API JSON. */
+  html?: boolean;
 };
 
 export type MemberStatus = ChatMember["status"];
@@ -183,6 +195,12 @@ export type FakeTelegram = {
   waitFor(method: string, predicate?: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   /** Make the next `failure.times` (default 1) calls to `method` fail with that error. */
   failNext(method: string, failure: Failure): void;
+  /**
+   * For `ms` from now every call (any method, any token) answers HTTP 502 Bad Gateway, as the proxy in
+   * front of an unreachable Bot API does; a held poll is answered so at once. Calls are still recorded,
+   * with that 502 as `response`. Resolves when the outage is over (or on close()).
+   */
+  outage(ms: number, options?: OutageOptions): Promise<void>;
   /** Updates queued and not yet confirmed by an offset. */
   pendingUpdates(): Update[];
   /** Answers held polls with [], rejects pending waitFor, closes every connection and the server. */
@@ -245,6 +263,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   let webhookUrl = "";
   let heldPoll: HeldPoll | undefined;
   let closed = false;
+  /** Date.now() until which every call answers 502, and in which form. */
+  let outageUntil = 0;
+  let outageHtml = false;
+  const outageEnds = new Set<{ timer: NodeJS.Timeout; end: () => void }>();
 
   const chats = new Map<string, Chat>();
   const users = new Map<number, User>();
@@ -566,12 +588,14 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
 
   // --- HTTP ------------------------------------------------------------------------------------------
 
-  function answer(call: RecordedCall, res: ServerResponse, response: ApiResponse): void {
+  /** With `html`, an error goes out as a proxy's page; `call.response` records it as JSON all the same. */
+  function answer(call: RecordedCall, res: ServerResponse, response: ApiResponse, html = false): void {
     call.response = response;
     notify(call); // predicates may look at the response
     if (res.writableEnded || res.destroyed) return;
     const status = response.ok ? 200 : response.error_code;
-    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(response));
+    if (html && !response.ok) res.writeHead(status, { "content-type": "text/html" }).end(proxyPage(status));
+    else res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(response));
   }
 
   function record(call: RecordedCall): void {
@@ -597,13 +621,24 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     const { params, raw, kind } = await decodeParams(url, req.headers["content-type"] ?? "", body);
     const call: RecordedCall = { seq: recorded.length, method, params, raw, httpMethod: req.method, body: kind, at: Date.now() };
     record(call);
+    // The proxy answers before Telegram sees the token.
+    if (Date.now() < outageUntil) {
+      answer(call, res, badGateway(), outageHtml);
+      return;
+    }
     if (pathToken !== token) {
       answer(call, res, { ok: false, error_code: 401, description: "Unauthorized" });
       return;
     }
     const failure = takeFailure(method);
+    if (failure?.hangUp === true) {
+      call.dropped = true;
+      notify(call);
+      res.socket?.destroy();
+      return;
+    }
     if (failure !== undefined) {
-      answer(call, res, failureResponse(failure));
+      answer(call, res, failureResponse(failure), failure.html === true);
       return;
     }
     try {
@@ -692,10 +727,33 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       const key = method.toLowerCase();
       failures.set(key, [...(failures.get(key) ?? []), failure]);
     },
+    outage(ms, outageOptions = {}) {
+      outageUntil = Math.max(outageUntil, Date.now() + ms);
+      outageHtml = outageOptions.html === true;
+      // Long polls in progress go through the same proxy: they fail now rather than at their timeout.
+      const poll = heldPoll;
+      if (poll !== undefined) {
+        heldPoll = undefined;
+        clearTimeout(poll.timer);
+        answer(poll.call, poll.res, badGateway(), outageHtml);
+      }
+      return new Promise<void>((resolve) => {
+        const entry = {
+          timer: setTimeout(() => entry.end(), ms),
+          end: () => {
+            clearTimeout(entry.timer);
+            outageEnds.delete(entry);
+            resolve();
+          },
+        };
+        outageEnds.add(entry);
+      });
+    },
     pendingUpdates: () => structuredClone(queue),
     async close() {
       if (closed) return;
       closed = true;
+      for (const entry of [...outageEnds]) entry.end();
       releaseHeldPoll();
       for (const waiter of [...waiters]) waiter.cancel();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -1003,7 +1061,7 @@ function failureResponse(failure: Failure): ApiError {
             ? "Unauthorized"
             : code === 409
               ? "Conflict"
-              : "Internal Server Error");
+              : (STATUS_CODES[code] ?? "Internal Server Error"));
   const response: ApiError = { ok: false, error_code: code, description };
   const parameters: NonNullable<ApiError["parameters"]> = {};
   if (failure.retry_after !== undefined) parameters.retry_after = failure.retry_after;
@@ -1011,6 +1069,17 @@ function failureResponse(failure: Failure): ApiError {
   if (failure.migrate_to_chat_id !== undefined) parameters.migrate_to_chat_id = failure.migrate_to_chat_id;
   if (Object.keys(parameters).length > 0) response.parameters = parameters;
   return response;
+}
+
+/** What the proxy in front of the Bot API answers while Telegram cannot be reached. */
+function badGateway(): ApiError {
+  return { ok: false, error_code: 502, description: "Bad Gateway" };
+}
+
+/** nginx's error page, the body a real proxy sends instead of Bot API JSON. */
+function proxyPage(status: number): string {
+  const title = `${status} ${STATUS_CODES[status] ?? "Error"}`;
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 }
 
 function refusal(error: ApiRefusal): ApiError {
@@ -1022,7 +1091,7 @@ function describeCalls(calls: readonly RecordedCall[]): string {
   return calls
     .map((c) => {
       const params = JSON.stringify(c.params);
-      const outcome = c.response === undefined ? "pending" : c.response.ok ? "ok" : `${c.response.error_code}`;
+      const outcome = c.dropped ? "dropped" : c.response === undefined ? "pending" : c.response.ok ? "ok" : `${c.response.error_code}`;
       return `  #${c.seq} ${c.method} ${params.length > 160 ? `${params.slice(0, 157)}...` : params} -> ${outcome}`;
     })
     .join("\n");
