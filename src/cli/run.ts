@@ -109,7 +109,14 @@ export async function runBot(args: RunArgs, deps: { config: Config; log: Logger 
       });
       deps.log.info(`HTTP server listening on http://${deps.config.http.host}:${ops.port} (/healthz, /readyz, /metrics)`);
     } catch (err) {
-      deps.log.error(`could not start the HTTP server on port ${deps.config.http.port}: ${err instanceof Error ? err.message : String(err)}`);
+      const code = (err as { code?: unknown } | null)?.code;
+      deps.log.error(
+        code === "EADDRINUSE"
+          ? `port ${deps.config.http.port} is already in use (another Skim, or another server): set PORT to a free port`
+          : code === "EACCES"
+            ? `port ${deps.config.http.port} needs privileges this process lacks: use a port above 1023`
+            : `could not start the HTTP server on port ${deps.config.http.port}: ${err instanceof Error ? err.message : String(err)}`,
+      );
       await core.close();
       return 1;
     }

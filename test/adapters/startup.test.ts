@@ -13,6 +13,21 @@ describe("start-up", () => {
     expect(r.stderr).toMatch(/DATABASE_URL/);
   });
 
+  it("explains a port in use in one line, and exits 1", async () => {
+    const { createServer } = await import("node:net");
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
+    try {
+      const port = (taken.address() as { port: number }).port;
+      const r = await runSkim(["run"], { input: "/help\n", env: { PORT: String(port), SKIM_HTTP_HOST: "127.0.0.1", SKIM_LOG_FORMAT: "text" } });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split("\n")).toEqual([`skim error: port ${port} is already in use (another Skim, or another server): set PORT to a free port`]);
+      expect(r.stdout).toBe("");
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
+  });
+
   it.runIf(pgUrl !== "")("waits for a database that is still starting", async () => {
     const target = new URL(pgUrl);
     // The database "is starting": its port answers only after a while.
