@@ -22,7 +22,21 @@ export type Config = {
   /** The operator's HTTP server (/healthz, /readyz, /metrics): only when PORT is set. */
   http: { port: number; host: string } | null;
   digests: { defaultTimezone: string; defaultTime: string; maxItems: number; linkRetentionDays: number; checkIntervalMs: number };
-  discord: { token: string; applicationId: string; apiBase: string | null; guildId: string | null } | null;
+  discord: DiscordSettings | null;
+};
+
+export type DiscordSettings = {
+  token: string;
+  applicationId: string;
+  apiBase: string | null;
+  guildId: string | null;
+  /** Run the gateway as this many shard processes (discord.js's ShardingManager); null: one connection in this process. */
+  shards: "auto" | number | null;
+  /**
+   * Set in a shard process that a ShardingManager started (it passes SHARDING_MANAGER, SHARDS and
+   * SHARD_COUNT): this process runs that shard's gateway connection and nothing else.
+   */
+  shardProcess: { ids: number[]; count: number } | null;
 };
 
 export type AdapterName = "console" | "telegram" | "discord";
@@ -143,6 +157,14 @@ const snowflake = (raw: string, name: string): string | null => {
   if (v === "") return null;
   if (!/^\d{15,22}$/.test(v)) throw new ConfigError(name, "expected a Discord id (a long number)");
   return v;
+};
+
+const shardCount = (raw: string, name: string): "auto" | number | null => {
+  const v = raw.trim().toLowerCase();
+  if (v === "") return null;
+  if (v === "auto") return "auto";
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 4096) throw new ConfigError(name, `expected auto or a number of shards from 1 to 4096, got "${raw}"`);
+  return Number(v);
 };
 
 const text = (raw: string, name: string): string => {
@@ -322,6 +344,12 @@ export const variables = {
     parse: snowflake,
     fallback: null,
   },
+  DISCORD_SHARDS: {
+    doc: "Run the Discord gateway as shard processes (discord.js ShardingManager): auto (as many as Discord recommends) or a number. Default: one connection, in this process.",
+    example: "auto",
+    parse: shardCount,
+    fallback: null,
+  },
   DISCORD_API_BASE: {
     doc: "Discord REST base including /api and no version (discord.js's rest.api), e.g. for a test fake. Default: Discord's.",
     example: "https://discord.com/api",
@@ -380,7 +408,7 @@ export function parseConfig(env: Env): Config {
       checkIntervalMs: v.SKIM_DIGEST_CHECK_MS,
     },
     telegram: telegramConfig(v),
-    discord: discordConfig(v),
+    discord: discordConfig(v, shardProcess(env)),
   };
 }
 
@@ -396,10 +424,27 @@ function telegramConfig(v: Values): Config["telegram"] {
   return { token: v.TELEGRAM_BOT_TOKEN, apiRoot: v.TELEGRAM_API_ROOT ?? "https://api.telegram.org", webhook };
 }
 
-function discordConfig(v: Values): Config["discord"] {
+function discordConfig(v: Values, shard: DiscordSettings["shardProcess"]): Config["discord"] {
   if (!v.DISCORD_TOKEN) return null;
   if (!v.DISCORD_APPLICATION_ID) throw new ConfigError("DISCORD_APPLICATION_ID", "required when DISCORD_TOKEN is set");
-  return { token: v.DISCORD_TOKEN, applicationId: v.DISCORD_APPLICATION_ID, apiBase: v.DISCORD_API_BASE, guildId: v.DISCORD_GUILD_ID };
+  return {
+    token: v.DISCORD_TOKEN,
+    applicationId: v.DISCORD_APPLICATION_ID,
+    apiBase: v.DISCORD_API_BASE,
+    guildId: v.DISCORD_GUILD_ID,
+    // A shard process must not shard again, whatever DISCORD_SHARDS it inherited.
+    shards: shard ? null : v.DISCORD_SHARDS,
+    shardProcess: shard,
+  };
+}
+
+/** Variables discord.js's ShardingManager gives each shard process it starts (not the operator's to set). */
+function shardProcess(env: Env): DiscordSettings["shardProcess"] {
+  if (env["SHARDING_MANAGER"] !== "true" || env["SHARDING_MANAGER_MODE"] !== "process") return null;
+  const ids = (env["SHARDS"] ?? "").split(",").map((x) => Number(x.trim()));
+  const count = Number(env["SHARD_COUNT"]);
+  if (ids.length === 0 || !ids.every((i) => Number.isInteger(i) && i >= 0 && i < count)) return null;
+  return { ids, count };
 }
 
 /**

@@ -5,10 +5,12 @@ import {
   GatewayIntentBits,
   MessageFlags,
   Partials,
+  Routes,
   type ChatInputCommandInteraction,
   type Interaction,
   type Message,
   type MessageContextMenuCommandInteraction,
+  type REST,
 } from "discord.js";
 import type { Adapter, Core } from "../../src/core.js";
 import { renderReply } from "../../src/render/reply.js";
@@ -28,7 +30,28 @@ export type DiscordConfig = {
   guildId: string | null;
   /** False: send only (digests) over REST, no gateway connection; another process takes the events. */
   receive?: boolean;
+  /** False in shard processes: the process that started them registered the commands once. */
+  registerCommands?: boolean;
 };
+
+/** Overwrites the command set (globally, or in the one test server): running it again changes nothing. */
+export async function registerCommands(rest: REST, config: Pick<DiscordConfig, "applicationId" | "guildId">): Promise<void> {
+  const route = config.guildId ? Routes.applicationGuildCommands(config.applicationId, config.guildId) : Routes.applicationCommands(config.applicationId);
+  await rest.put(route, { body: discordCommands() });
+}
+
+/** Start-up failures an operator can fix, in one sentence each; anything else as it came. */
+export function explainDiscordError(err: unknown): Error {
+  const code = (err as { code?: unknown } | null)?.code;
+  const status = (err as { status?: unknown } | null)?.status;
+  if (code === "TokenInvalid" || status === 401) {
+    return new Error("Discord rejected DISCORD_TOKEN (401 Unauthorized): copy the token again from the Bot page of the Developer Portal");
+  }
+  if (code === "DisallowedIntents" || /disallowed intents/i.test(err instanceof Error ? err.message : "")) {
+    return new Error("Discord refused the Message Content intent: enable it on the Bot page of the Developer Portal (Privileged Gateway Intents)");
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
 
 /** Unknown Channel, Missing Access, Missing Permissions, Cannot send messages to this user: the chat is gone for Skim. */
 const GONE_CODES = new Set([10003, 50001, 50013, 50007]);
@@ -107,11 +130,11 @@ export function createDiscordAdapter(core: Core, config: DiscordConfig): Adapter
         return;
       }
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(config.token);
+      await client.login(config.token).catch((err: unknown) => {
+        throw explainDiscordError(err);
+      });
       await ready;
-      const data = discordCommands();
-      if (config.guildId) await client.application!.commands.set(data, config.guildId);
-      else await client.application!.commands.set(data);
+      if (config.registerCommands !== false) await registerCommands(client.rest, config);
     },
     stop: async () => {
       await client.destroy();

@@ -42,6 +42,7 @@ function isPassing(err: unknown): boolean {
 const SHUTDOWN_DEADLINE_MS = 20_000;
 
 export function chooseAdapters(config: Config): AdapterName[] {
+  if (config.discord?.shardProcess) return ["discord"];
   if (config.adapters) return config.adapters;
   const platforms: AdapterName[] = [];
   if (config.telegram) platforms.push("telegram");
@@ -62,9 +63,15 @@ async function createAdapter(name: AdapterName, core: Core, config: Config, rece
       return createTelegramAdapter(core, { ...config.telegram, receive }, http ?? undefined);
     }
     case "discord": {
-      if (!config.discord) throw new Error("DISCORD_TOKEN and DISCORD_APPLICATION_ID are not set");
+      const discord = config.discord;
+      if (!discord) throw new Error("DISCORD_TOKEN and DISCORD_APPLICATION_ID are not set");
+      if (discord.shards !== null && receive) {
+        const { createShardedDiscordAdapter } = await import("../../adapters/discord/shards.js");
+        return createShardedDiscordAdapter(core, { ...discord, shards: discord.shards });
+      }
       const { createDiscordAdapter } = await import("../../adapters/discord/index.js");
-      return createDiscordAdapter(core, { ...config.discord, receive });
+      // A shard process: the process that started it registered the commands.
+      return createDiscordAdapter(core, { ...discord, receive, registerCommands: discord.shardProcess === null });
     }
   }
 }
@@ -73,7 +80,24 @@ async function createAdapter(name: AdapterName, core: Core, config: Config, rece
  * Starts the chosen adapters on one core. With a platform adapter the process stays up until
  * SIGINT or SIGTERM, whatever stdin does; a console alone ends with its input.
  */
-export async function runBot(args: RunArgs, deps: { config: Config; log: Logger }): Promise<number> {
+export async function runBot(runArgs: RunArgs, runDeps: { config: Config; log: Logger }): Promise<number> {
+  const shard = runDeps.config.discord?.shardProcess ?? null;
+  if (!shard) return runProcess(runArgs, runDeps);
+  // A Discord shard process: its gateway connection and nothing else. Its parent serves HTTP, runs
+  // the scheduler and decides when it stops: a Ctrl-C in the terminal reaches the whole process
+  // group, and the parent then stops each shard itself.
+  process.on("SIGINT", () => {});
+  // The parent is gone (killed, crashed): stop as if it had asked.
+  const orphaned = () => process.kill(process.pid, "SIGTERM");
+  process.once("disconnect", orphaned);
+  const code = await runProcess({ role: "bot" }, { config: { ...runDeps.config, http: null }, log: runDeps.log }, ["SIGTERM"]);
+  // The IPC channel to the parent would keep this process alive.
+  process.off("disconnect", orphaned);
+  if (process.connected) process.disconnect();
+  return code;
+}
+
+async function runProcess(args: RunArgs, deps: { config: Config; log: Logger }, signals: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM"]): Promise<number> {
   const names = chooseAdapters(deps.config);
   // Metrics are kept only when someone can read them: the HTTP server runs only when PORT is set.
   const metrics = deps.config.http ? await createPrometheusMetrics() : undefined;
@@ -141,7 +165,7 @@ export async function runBot(args: RunArgs, deps: { config: Config; log: Logger 
   if (args.role !== "bot") scheduler.start();
   const platforms = adapters.filter((a) => a.name !== "console");
   const signalled = new Promise<string>((resolve) => {
-    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve(signal));
+    for (const signal of signals) process.once(signal, () => resolve(signal));
   });
   if (platforms.length === 0 && args.role !== "scheduler") {
     await Promise.race([Promise.all(adapters.map((a) => a.finished)), signalled]);
@@ -150,7 +174,7 @@ export async function runBot(args: RunArgs, deps: { config: Config; log: Logger 
     deps.log.info(`${signal}: stopping (a second signal exits at once)`);
   }
   // Stop taking new work, let what is in flight finish, close the database — within a deadline.
-  for (const s of ["SIGINT", "SIGTERM"] as const) {
+  for (const s of signals) {
     process.once(s, () => {
       deps.log.warn(`${s} again: exiting now`);
       process.exit(130);

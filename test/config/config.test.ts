@@ -30,9 +30,23 @@ describe("configuration", () => {
     ["SKIM_FETCH_MAX_REDIRECTS", "9"],
     ["SKIM_LOG_LEVEL", "loud"],
     ["SKIM_USER_AGENT", ""],
+    ["SKIM_LOG_FORMAT", "xml"],
+    ["DISCORD_SHARDS", "0"],
+    ["DISCORD_SHARDS", "many"],
   ])("refuses malformed %s=%j with a message naming it", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(`^${name}: `));
+  });
+
+  it("reads Discord sharding: the operator's DISCORD_SHARDS, and a shard process's own variables", () => {
+    const discord = { DISCORD_TOKEN: "t0ken-value", DISCORD_APPLICATION_ID: "1288493729183498240" };
+    expect(parseConfig(discord).discord).toMatchObject({ shards: null, shardProcess: null });
+    expect(parseConfig({ ...discord, DISCORD_SHARDS: "auto" }).discord?.shards).toBe("auto");
+    expect(parseConfig({ ...discord, DISCORD_SHARDS: "4" }).discord?.shards).toBe(4);
+    // What discord.js's ShardingManager gives the process it starts for shard 1 of 4: it must not shard again.
+    const child = parseConfig({ ...discord, DISCORD_SHARDS: "auto", SHARDING_MANAGER: "true", SHARDING_MANAGER_MODE: "process", SHARDS: "1", SHARD_COUNT: "4" });
+    expect(child.discord).toMatchObject({ shards: null, shardProcess: { ids: [1], count: 4 } });
+    expect(parseConfig({ ...discord, SHARDING_MANAGER: "true", SHARDING_MANAGER_MODE: "process", SHARDS: "7", SHARD_COUNT: "4" }).discord?.shardProcess).toBeNull();
   });
 
   it("refuses unknown SKIM_ variables (typos) but ignores the rest of the environment", () => {

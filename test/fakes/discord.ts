@@ -101,7 +101,22 @@ export type FakeDiscordOptions = {
   interactionDeadlineMs?: number;
   /** Each line of what the fake does (requests, gateway frames). */
   log?: (line: string) => void;
+  /** Shards `GET /gateway/bot` recommends (default 1). */
+  shards?: number;
+  /** `session_start_limit.max_concurrency`: IDENTIFYs allowed at once (default 1). */
+  maxConcurrency?: number;
+  /**
+   * Guilds the bot is in (default 1). The first is `guildId`; each further one has a text channel of
+   * its own and an id that puts consecutive guilds on consecutive shards (Discord routes a guild to
+   * shard `(guild_id >> 22) % shard_count`).
+   */
+  guilds?: number;
 };
+
+/** The shard a guild's events go to (https://discord.com/developers/docs/events/gateway#sharding). */
+export function shardOf(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
 
 export type MessageInput = {
   id?: string;
@@ -177,9 +192,13 @@ export type FakeDiscord = {
   readonly otherBotUser: APIUser;
   readonly guildId: string;
   readonly channelId: string;
+  /** Every guild with its text channel, the first being `guildId`/`channelId`. */
+  readonly guilds: readonly { id: string; channelId: string }[];
   readonly ownerId: string;
   /** A guild role with Administrator. */
   readonly adminRoleId: string;
+  /** Shards with a gateway session, each as IDENTIFY gave it: `[shard_id, shard_count]`. */
+  readonly shardsConnected: [number, number][];
   /** Session id of the current gateway session (null before IDENTIFY). */
   readonly sessionId: string | null;
   /** Number of WebSocket connections opened so far. */
@@ -521,6 +540,8 @@ type Session = {
   buffer: { s: number; t: string; d: unknown }[];
   socket: WebSocket | null;
   intents: number;
+  /** `[shard_id, shard_count]` from IDENTIFY. */
+  shard: [number, number];
 };
 
 type Pending<T> = {
@@ -548,7 +569,28 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const joinedAt = new Date(Date.now() - 86_400_000).toISOString();
 
   const users = new Map<string, APIUser>([botUser, humanUser, otherBotUser, ownerUser].map((u) => [u.id, u]));
+  const guildList: { id: string; channelId: string }[] = [{ id: guildId, channelId }];
+  for (let k = 1; k < (options.guilds ?? 1); k++) {
+    const id = (((BigInt(guildId) >> 22n) + BigInt(k)) << 22n).toString();
+    guildList.push({ id, channelId: (BigInt(id) + 1n).toString() });
+  }
   const channels = new Map<string, JsonObject>();
+  for (const g of guildList.slice(1)) {
+    channels.set(g.channelId, {
+      id: g.channelId,
+      type: ChannelType.GuildText,
+      guild_id: g.id,
+      name: "general",
+      position: 0,
+      permission_overwrites: [],
+      parent_id: null,
+      topic: null,
+      nsfw: false,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      flags: 0,
+    });
+  }
   channels.set(channelId, {
     id: channelId,
     type: ChannelType.GuildText,
@@ -628,8 +670,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     [otherBotUser.id, member(otherBotUser)],
     [ownerUser.id, member(ownerUser, [FAKE_IDS.adminRole])],
   ]);
-  const guild = (): JsonObject => ({
-    id: guildId,
+  const guild = (id: string = guildId): JsonObject => ({
+    id,
     name: "Skim Test Guild",
     icon: null,
     splash: null,
@@ -642,13 +684,14 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     verification_level: 1,
     default_message_notifications: 1,
     explicit_content_filter: 2,
-    roles,
+    // Each guild's @everyone role has the guild's id.
+    roles: roles.map((r) => (r["id"] === guildId ? { ...r, id } : r)),
     emojis: [],
     stickers: [],
     features: [],
     mfa_level: 0,
     application_id: null,
-    system_channel_id: channelId,
+    system_channel_id: guildList.find((g) => g.id === id)?.channelId ?? channelId,
     system_channel_flags: 0,
     rules_channel_id: null,
     public_updates_channel_id: null,
@@ -667,8 +710,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     widget_enabled: false,
     widget_channel_id: null,
   });
-  const guildCreate = (): JsonObject => ({
-    ...guild(),
+  const guildCreate = (id: string = guildId): JsonObject => ({
+    ...guild(id),
     joined_at: joinedAt,
     large: false,
     unavailable: false,
@@ -676,7 +719,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     voice_states: [],
     members: [...members.values()],
     channels: [...channels.values()]
-      .filter((c) => c["guild_id"] === guildId)
+      .filter((c) => c["guild_id"] === id)
       .map(({ guild_id: _omit, ...rest }) => rest),
     threads: [],
     presences: [],
@@ -712,6 +755,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const frameWaiters = new Set<Pending<GatewayFrame>>();
   let session: Session | null = null;
   const sessions = new Map<string, Session>();
+  /** The live session of each shard id. */
+  const shardSessions = new Map<number, Session>();
   let connectionCount = 0;
   let closed = false;
 
@@ -1074,8 +1119,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       handle: () =>
         ok({
           url: gatewayUrl,
-          shards: 1,
-          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+          shards: options.shards ?? 1,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: options.maxConcurrency ?? 1 },
         }),
     },
     { method: "GET", pattern: /^\/gateway$/, auth: false, handle: () => ok({ url: gatewayUrl }) },
@@ -1537,19 +1582,30 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           ws.close(4014, "Disallowed intent(s).");
           return;
         }
+        const given_shard = identify["shard"];
+        const shard: [number, number] =
+          Array.isArray(given_shard) && given_shard.length === 2 && given_shard.every((n) => Number.isInteger(n)) ? [given_shard[0] as number, given_shard[1] as number] : [0, 1];
+        if (shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]) {
+          ws.close(4010, "Invalid shard.");
+          return;
+        }
         state.authed = true;
-        const next: Session = { id: randomBytes(16).toString("hex"), seq: 0, buffer: [], socket: ws, intents };
-        if (session?.socket && session.socket !== ws) session.socket.close(4009, "Session timed out.");
+        const next: Session = { id: randomBytes(16).toString("hex"), seq: 0, buffer: [], socket: ws, intents, shard };
+        // A new session of the same shard replaces the old one; other shards keep theirs.
+        const previous = shardSessions.get(shard[0]);
+        if (previous?.socket && previous.socket !== ws) previous.socket.close(4009, "Session timed out.");
         session = next;
         sessions.set(next.id, next);
+        shardSessions.set(shard[0], next);
+        const mine = guildList.filter((g) => shardOf(g.id, shard[1]) === shard[0]);
         sendDispatch(next, "READY", {
           v: 10,
           user: { ...botUser, verified: true, mfa_enabled: false, flags: 0 },
-          guilds: [{ id: guildId, unavailable: true }],
+          guilds: mine.map((g) => ({ id: g.id, unavailable: true })),
           session_id: next.id,
           session_type: "normal",
           resume_gateway_url: gatewayUrl,
-          shard: Array.isArray(identify["shard"]) ? identify["shard"] : [0, 1],
+          shard,
           application: { id: applicationId, flags: application()["flags"] },
           private_channels: [],
           presences: [],
@@ -1560,7 +1616,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           user_settings: {},
           _trace: ['["fake-gateway",{"micros":0}]'],
         });
-        sendDispatch(next, "GUILD_CREATE", guildCreate());
+        for (const g of mine) sendDispatch(next, "GUILD_CREATE", guildCreate(g.id));
         return;
       }
       case 6: {
@@ -1580,6 +1636,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         if (found.socket && found.socket !== ws) found.socket.close(4009, "Session timed out.");
         found.socket = ws;
         session = found;
+        shardSessions.set(found.shard[0], found);
         for (const missed of found.buffer.filter((e) => e.s > seq)) send(ws, { op: 0, t: missed.t, s: missed.s, d: missed.d });
         sendDispatch(found, "RESUMED", null);
         return;
@@ -1595,6 +1652,14 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     }
   };
 
+  /** With several shards connected, a guild's events go to its shard, and DMs to shard 0. */
+  const targetSession = (data: unknown): Session | undefined => {
+    const count = session?.shard[1] ?? 1;
+    if (count === 1) return undefined;
+    const gid = isRecord(data) && typeof data["guild_id"] === "string" ? data["guild_id"] : null;
+    return shardSessions.get(gid === null ? 0 : shardOf(gid, count));
+  };
+
   const dispatch = (event: string, data: unknown): number => {
     if (closed) throw new Error("fake discord is closed");
     if (!session) throw new Error(`cannot dispatch ${event}: no gateway session yet (has the client logged in?)`);
@@ -1602,7 +1667,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       messages.set(data["id"], data);
     }
     if (event === "INTERACTION_CREATE") registerInteraction(data);
-    return sendDispatch(session, event, data);
+    return sendDispatch(targetSession(data) ?? session, event, data);
   };
 
   // ----- start ------------------------------------------------------------------------------
@@ -1644,6 +1709,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     otherBotUser,
     guildId,
     channelId,
+    guilds: guildList,
+    get shardsConnected() {
+      return [...shardSessions.values()].filter((s) => s.socket !== null).map((s) => s.shard);
+    },
     ownerId: ownerUser.id,
     adminRoleId: FAKE_IDS.adminRole,
     get sessionId() {
