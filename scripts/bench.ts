@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: extraction speed and memory on the shared dev set, Skim beside Mozilla
- * Readability on linkedom in the same run — in process (per page) and as whole processes.
+ * Readability on linkedom in the same run — in process (per page) and as whole processes — then
+ * the chat load tests (long polling; webhook mode on PostgreSQL with one and two processes).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -169,6 +170,10 @@ function main(): void {
   const load = spawnSync(process.execPath, [join(here, "loadTelegram.js")], { encoding: "utf8" });
   process.stdout.write(load.stdout);
   if (load.status !== 0) throw new Error(`chat load test failed: ${load.stderr}`);
+  // Webhook mode on PostgreSQL, one and two processes; it says so and skips without a database.
+  const webhook = spawnSync(process.execPath, [join(here, "loadWebhook.js")], { encoding: "utf8", maxBuffer: 1 << 24 });
+  process.stdout.write(webhook.stdout);
+  if (webhook.status !== 0) throw new Error(`webhook load test failed: ${webhook.stderr}`);
   const [start, bare] = timeProcesses([[skimBin, "extract", plainFiles[0]!], [join(here, "lib/noop.js")]], 9);
   print(`\nskim extract, one page      median ${start!.medianMs.toFixed(0)} ms (node itself: ${bare!.medianMs.toFixed(0)} ms)`);
   rmSync(plainDir, { recursive: true, force: true });
