@@ -23,6 +23,21 @@ export type Config = {
   http: { port: number; host: string } | null;
   digests: { defaultTimezone: string; defaultTime: string; maxItems: number; linkRetentionDays: number; checkIntervalMs: number };
   discord: DiscordSettings | null;
+  /** The optional abstractive engine; null: extractive summaries only. */
+  llm: LlmSettings | null;
+};
+
+export type LlmSettings = {
+  /** Including the version path (`http://localhost:11434/v1`): Skim POSTs to `<baseUrl>/chat/completions`. */
+  baseUrl: string;
+  model: string;
+  apiKey: string | null;
+  timeoutMs: number;
+  /** Tokens of article sent at most (estimated); the extractive ranker chooses what stays. */
+  maxInputTokens: number;
+  maxOutputTokens: number;
+  /** Tokens a chat may spend a day (replies and daily digests); past it, extractive digests. */
+  dailyTokensPerChat: number;
 };
 
 export type DiscordSettings = {
@@ -237,6 +252,48 @@ export const variables = {
     parse: bool,
     fallback: true,
   },
+  SKIM_LLM_BASE_URL: {
+    doc: "Optional abstractive engine: an OpenAI-compatible API base including the version path (Ollama: http://localhost:11434/v1). Skim POSTs to <base>/chat/completions. Unset: extractive only.",
+    example: "",
+    parse: httpBase,
+    fallback: null,
+  },
+  SKIM_LLM_MODEL: {
+    doc: "Model name for the abstractive engine (e.g. llama3.1:8b, gpt-4o-mini); required with SKIM_LLM_BASE_URL.",
+    example: "",
+    parse: optionalText,
+    fallback: null,
+  },
+  SKIM_LLM_API_KEY: {
+    doc: "API key for the abstractive engine, sent as a Bearer token; not needed for a local server.",
+    example: "",
+    parse: optionalText,
+    fallback: null,
+  },
+  SKIM_LLM_TIMEOUT_MS: {
+    doc: "Time allowed for one answer of the abstractive engine; past it, the extractive digest is sent.",
+    example: "20000",
+    parse: int(1_000, 300_000),
+    fallback: 20_000,
+  },
+  SKIM_LLM_MAX_INPUT_TOKENS: {
+    doc: "Article tokens sent to the engine at most (the most central sentences are kept).",
+    example: "3000",
+    parse: int(200, 200_000),
+    fallback: 3_000,
+  },
+  SKIM_LLM_MAX_OUTPUT_TOKENS: {
+    doc: "Tokens the engine may write per answer.",
+    example: "400",
+    parse: int(50, 8_000),
+    fallback: 400,
+  },
+  SKIM_LLM_DAILY_TOKENS: {
+    doc: "Engine tokens (sent and received) one chat may use a day, replies and daily digests together; past it, extractive digests.",
+    example: "100000",
+    parse: int(1_000, 100_000_000),
+    fallback: 100_000,
+  },
   DATABASE_URL: {
     doc: "Where Skim keeps settings, subscriptions and its cache: sqlite:<path> or postgres://user@host/db. Default: SQLite in SKIM_DATA_DIR.",
     example: "sqlite:./data/skim.sqlite",
@@ -409,6 +466,7 @@ export function parseConfig(env: Env): Config {
     },
     telegram: telegramConfig(v),
     discord: discordConfig(v, shardProcess(env)),
+    llm: llmConfig(v),
   };
 }
 
@@ -435,6 +493,20 @@ function discordConfig(v: Values, shard: DiscordSettings["shardProcess"]): Confi
     // A shard process must not shard again, whatever DISCORD_SHARDS it inherited.
     shards: shard ? null : v.DISCORD_SHARDS,
     shardProcess: shard,
+  };
+}
+
+function llmConfig(v: Values): Config["llm"] {
+  if (!v.SKIM_LLM_BASE_URL) return null;
+  if (!v.SKIM_LLM_MODEL) throw new ConfigError("SKIM_LLM_MODEL", "required when SKIM_LLM_BASE_URL is set (e.g. llama3.1:8b)");
+  return {
+    baseUrl: v.SKIM_LLM_BASE_URL,
+    model: v.SKIM_LLM_MODEL,
+    apiKey: v.SKIM_LLM_API_KEY,
+    timeoutMs: v.SKIM_LLM_TIMEOUT_MS,
+    maxInputTokens: v.SKIM_LLM_MAX_INPUT_TOKENS,
+    maxOutputTokens: v.SKIM_LLM_MAX_OUTPUT_TOKENS,
+    dailyTokensPerChat: v.SKIM_LLM_DAILY_TOKENS,
   };
 }
 

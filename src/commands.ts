@@ -68,6 +68,18 @@ export const commands = [
     options: [{ name: "mode", description: "on or off", required: true, choices: ["on", "off"] }],
     adminOnly: true,
   },
+  {
+    name: "engine",
+    description: "Who writes this chat's digests: extractive (sentences of the article) or llm (a language model, checked)",
+    options: [{ name: "engine", description: "extractive or llm", required: true, choices: ["extractive", "llm"] }],
+    adminOnly: true,
+  },
+  {
+    name: "language",
+    description: "Reply language for the llm engine: a code such as en, de, fr; or auto (the article's)",
+    options: [{ name: "language", description: "A language code, or auto", required: true }],
+    adminOnly: true,
+  },
   { name: "forget", description: "Delete everything Skim stores about this chat", adminOnly: true },
   { name: "help", description: "What Skim does and how to use it" },
   { name: "start", description: "Start talking to Skim" },
@@ -84,6 +96,9 @@ export type Command =
   | { kind: "length"; length: SummaryLength }
   | { kind: "timezone"; timezone: string }
   | { kind: "fragments"; on: boolean }
+  | { kind: "engine"; engine: Engine }
+  /** `null`: auto, the article's own language. */
+  | { kind: "language"; language: string | null }
   | { kind: "forget" }
   | { kind: "help" }
   | { kind: "start" }
@@ -101,7 +116,23 @@ export const USAGE = {
   length: "/length short|medium|long",
   timezone: "/timezone <IANA name, e.g. Europe/Berlin>",
   fragments: "/fragments on|off",
+  engine: "/engine extractive|llm",
+  language: "/language <code, e.g. en, de, pt-BR> or /language auto",
 } as const;
+
+export type Engine = "extractive" | "llm";
+
+/** A BCP 47 language tag as people type them: `de`, `pt-BR`, `zh-Hant`. */
+const LANGUAGE_TAG = /^[a-z]{2,3}(?:-[a-z0-9]{2,8}){0,2}$/i;
+
+function canonicalLanguage(tag: string): string | null {
+  if (!LANGUAGE_TAG.test(tag)) return null;
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Reads a chat message as a command. A command addressed to another bot (`/summary@other_bot`)
@@ -150,6 +181,15 @@ export function parseCommand(text: string, botUsername?: string): Command {
     case "fragments": {
       const v = args.toLowerCase();
       return v === "on" || v === "off" ? { kind: "fragments", on: v === "on" } : { kind: "usage", usage: USAGE.fragments };
+    }
+    case "engine": {
+      const v = args.toLowerCase();
+      return v === "extractive" || v === "llm" ? { kind: "engine", engine: v } : { kind: "usage", usage: USAGE.engine };
+    }
+    case "language": {
+      if (args.toLowerCase() === "auto") return { kind: "language", language: null };
+      const tag = canonicalLanguage(args);
+      return tag ? { kind: "language", language: tag } : { kind: "usage", usage: USAGE.language };
     }
     case "forget":
       return { kind: "forget" };

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Config } from "../config/index.js";
 import { createArticleReader, type ReadArticle } from "./articles.js";
+import { createSummarizer } from "./engine.js";
+import type { Complete } from "./llm/client.js";
 import { buildDigest } from "./digest/build.js";
 import { createScheduler, type Delivery, type Scheduler } from "./digest/scheduler.js";
 import { createDigestService } from "./digest/service.js";
@@ -57,13 +59,18 @@ const DAY_MS = 24 * 60 * 60_000;
 const outcomeOf = (reply: Reply): Outcome =>
   reply.kind === "digests" ? (reply.items.some((i) => "digest" in i) ? "digest" : "failure") : reply.kind;
 
-export async function createRuntime(config: Config, log: Logger, options: { now?: () => number; metrics?: Metrics } = {}): Promise<Runtime> {
+export async function createRuntime(
+  config: Config,
+  log: Logger,
+  options: { now?: () => number; metrics?: Metrics; complete?: Complete } = {},
+): Promise<Runtime> {
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? noMetrics;
   const store = await openStore(config.databaseUrl, { dataDir: config.dataDir });
   const readArticle = createArticleReader({ fetchOptions: config.fetch, log, store, metrics });
+  const summarize = createSummarizer({ llm: config.llm, store, log, now, ...(options.complete ? { complete: options.complete } : {}) });
   const build = (sub: Parameters<typeof buildDigest>[0], day: string, at: number, preview: boolean) =>
-    buildDigest(sub, day, at, preview, { store, readArticle, fetchOptions: config.fetch, log, maxItems: config.digests.maxItems });
+    buildDigest(sub, day, at, preview, { store, readArticle, fetchOptions: config.fetch, log, maxItems: config.digests.maxItems, summarize });
   const digests = createDigestService({
     store,
     now,
@@ -75,7 +82,9 @@ export async function createRuntime(config: Config, log: Logger, options: { now?
       return found.ok ? ok(found.value) : fail(found.reason);
     },
   });
-  const deps = { readArticle, settings: storeSettings(store), rateLimiter: createStoreRateLimiter(store, log, now), log, digests, defaultFragments: config.render.textFragments, metrics };
+  const deps = { readArticle, settings: storeSettings(store), rateLimiter: createStoreRateLimiter(store, log, now),
+    summarize,
+    engineAvailable: config.llm !== null, log, digests, defaultFragments: config.render.textFragments, metrics };
   let updatesSeen = 0;
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   return {

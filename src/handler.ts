@@ -5,8 +5,10 @@ import type { Logger } from "./log.js";
 import type { Metrics } from "./observe/metrics.js";
 import { CHAT_BUCKET, USER_BUCKET, type RateLimiter } from "./rateLimit.js";
 import type { ChatSettings } from "./settings.js";
-import { summarize } from "./summarize/index.js";
-import type { SummaryLength } from "./summarize/types.js";
+import type { SummarizeFor } from "./engine.js";
+import { summarize, type SummaryInput } from "./summarize/index.js";
+import type { Digest, SummaryLength } from "./summarize/types.js";
+import type { ChatSettings as StoredSettings } from "./store/types.js";
 import type { DigestItem, FailReason, Incoming, Reply } from "./types.js";
 import { findLinks } from "./urls.js";
 
@@ -32,10 +34,14 @@ export type HandlerDeps = {
   /** Text-fragment links when the chat has not chosen. */
   defaultFragments?: boolean;
   metrics?: Pick<Metrics, "summarizeSeconds">;
+  /** Writes a chat's digests (the engine it chose); the extractive summarizer when absent. */
+  summarize?: SummarizeFor;
+  /** Whether a language-model engine is configured (`/engine llm` is possible). */
+  engineAvailable?: boolean;
 };
 
 /** Commands that change what a group receives: its admins only. */
-const ADMIN_ONLY = new Set(["auto", "subscribe", "unsubscribe", "length", "timezone", "fragments", "forget"]);
+const ADMIN_ONLY = new Set(["auto", "subscribe", "unsubscribe", "length", "timezone", "fragments", "engine", "language", "forget"]);
 
 /** Links summarized from one message at most: a message with many links is not many requests. */
 export const MAX_LINKS_PER_MESSAGE = 3;
@@ -103,6 +109,8 @@ async function answer(msg: Incoming, ctx: HandleContext, deps: HandlerDeps): Pro
     case "length":
     case "timezone":
     case "fragments":
+    case "engine":
+    case "language":
     case "forget":
       return deps.digests ? digestCommand(command, key, msg, ctx, deps, deps.digests) : notice({ kind: "no-storage" });
     case "help":
@@ -120,10 +128,11 @@ async function answer(msg: Incoming, ctx: HandleContext, deps: HandlerDeps): Pro
       if (!(await allowed(msg, deps))) return notice({ kind: "rate-limited" });
       const url = command.url ?? msg.replyTo?.links?.[0] ?? findLinks(msg.replyTo?.text ?? "", 1)[0];
       const length = command.length ?? (await chatLength(key, deps));
-      if (url) return { kind: "digests", items: [await digestLink(url, length, ctx, deps)] };
+      if (url) return { kind: "digests", items: [await digestLink(url, key, length, ctx, deps)] };
       const text = command.text ?? (msg.replyTo && msg.replyTo.text.length >= MIN_TEXT_CHARS ? msg.replyTo.text : undefined);
       if (!text) return notice({ kind: "usage", usage: USAGE.summary });
-      const digest = summarize({ text }, length ? { length } : {});
+      ctx.working?.();
+      const digest = await write({ text }, key, length, deps);
       return digest.bullets.length > 0 ? { kind: "digests", items: [{ url: "", digest }] } : notice({ kind: "no-input" });
     }
     case "message": {
@@ -136,14 +145,17 @@ async function answer(msg: Incoming, ctx: HandleContext, deps: HandlerDeps): Pro
       const quietFailures = msg.chatKind !== "private" && msg.platform !== "console";
       if (!(await allowed(msg, deps))) return quietFailures ? silence : notice({ kind: "rate-limited" });
       const length = await chatLength(key, deps);
-      const items = await Promise.all(links.map((url) => digestLink(url, length, ctx, deps)));
+      const items = await Promise.all(links.map((url) => digestLink(url, key, length, ctx, deps)));
       const shown = quietFailures ? items.filter((i) => "digest" in i) : items;
       return shown.length > 0 ? { kind: "digests", items: shown } : silence;
     }
   }
 }
 
-type DigestCommand = Extract<Command, { kind: "subscribe" | "subscriptions" | "unsubscribe" | "digest" | "settings" | "length" | "timezone" | "fragments" | "forget" }>;
+type DigestCommand = Extract<
+  Command,
+  { kind: "subscribe" | "subscriptions" | "unsubscribe" | "digest" | "settings" | "length" | "timezone" | "fragments" | "engine" | "language" | "forget" }
+>;
 
 async function digestCommand(command: DigestCommand, key: string, msg: Incoming, ctx: HandleContext, deps: HandlerDeps, digests: DigestService): Promise<Reply> {
   switch (command.kind) {
@@ -175,6 +187,15 @@ async function digestCommand(command: DigestCommand, key: string, msg: Incoming,
     case "fragments":
       await digests.updateSettings(key, { fragments: command.on });
       return settingsReply(key, msg, deps, digests);
+    case "engine":
+      if (command.engine === "llm" && !deps.engineAvailable) return notice({ kind: "no-engine" });
+      await digests.updateSettings(key, { engine: command.engine });
+      return settingsReply(key, msg, deps, digests);
+    case "language": {
+      if (command.language !== null && effectiveEngine(await digests.settings(key), deps) === "extractive") return notice({ kind: "language-needs-engine" });
+      await digests.updateSettings(key, { language: command.language });
+      return settingsReply(key, msg, deps, digests);
+    }
     case "settings":
       return settingsReply(key, msg, deps, digests);
     case "forget":
@@ -190,8 +211,15 @@ async function settingsReply(key: string, msg: Incoming, deps: HandlerDeps, dige
     length: settings.length ?? "medium",
     timezone: settings.timezone ?? digests.defaultTimezone,
     fragments: settings.fragments ?? deps.defaultFragments ?? true,
+    engine: effectiveEngine(settings, deps),
+    language: settings.language,
   };
   return { kind: "info", text: { kind: "settings", settings, effective } };
+}
+
+/** With an engine configured it writes digests, unless the chat chose the extractive one. */
+function effectiveEngine(settings: Pick<StoredSettings, "engine">, deps: HandlerDeps): "extractive" | "llm" {
+  return deps.engineAvailable ? (settings.engine ?? "llm") : "extractive";
 }
 
 /** The chat's chosen digest length, when it chose one. */
@@ -207,13 +235,19 @@ function allowed(msg: Incoming, deps: HandlerDeps): boolean | Promise<boolean> {
   ]);
 }
 
-async function digestLink(url: string, length: SummaryLength | undefined, ctx: HandleContext, deps: HandlerDeps): Promise<DigestItem> {
+/** The chat's engine writes the digest; without one configured, the extractive summarizer. */
+function write(input: SummaryInput, key: string, length: SummaryLength | undefined, deps: HandlerDeps): Promise<Digest> {
+  const options = length ? { length } : {};
+  return deps.summarize ? deps.summarize(input, { chatKey: key, ...options }) : Promise.resolve(summarize(input, options));
+}
+
+async function digestLink(url: string, key: string, length: SummaryLength | undefined, ctx: HandleContext, deps: HandlerDeps): Promise<DigestItem> {
   ctx.working?.();
   try {
     const article = await deps.readArticle(url);
     if (!article.ok) return { url, reason: article.reason };
     const started = performance.now();
-    const digest = summarize(article.value, length ? { length } : {});
+    const digest = await write(article.value, key, length, deps);
     deps.metrics?.summarizeSeconds((performance.now() - started) / 1000);
     return { url, digest };
   } catch (err) {

@@ -48,6 +48,10 @@ export type FailReason =
   | { kind: "bad-timezone"; timezone: string }
   | { kind: "no-subscription"; which: string }
   | { kind: "no-storage" }
+  /** `/engine llm` where no engine is configured. */
+  | { kind: "no-engine" }
+  /** `/language` with the extractive engine, which quotes the article in its own language. */
+  | { kind: "language-needs-engine" }
   /** The database cannot be reached just now: nothing was changed. */
   | { kind: "storage-unavailable" }
   | { kind: "internal" };
@@ -70,5 +74,9 @@ export type InfoText =
   | { kind: "subscribed"; subscription: Subscription }
   | { kind: "subscriptions"; subscriptions: Subscription[] }
   | { kind: "unsubscribed"; count: number }
-  | { kind: "settings"; settings: ChatSettings; effective: { auto: boolean; length: SummaryLength; timezone: string; fragments: boolean } }
+  | {
+      kind: "settings";
+      settings: ChatSettings;
+      effective: { auto: boolean; length: SummaryLength; timezone: string; fragments: boolean; engine: "extractive" | "llm"; language: string | null };
+    }
   | { kind: "forgotten" };

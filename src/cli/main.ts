@@ -92,7 +92,7 @@ main(process.argv.slice(2)).then(
 /** The bot's logs: JSON for log collectors, text on a terminal; either way without secrets. */
 async function runLogger(config: Config): Promise<Logger> {
   const password = config.databaseUrl ? safePassword(config.databaseUrl) : null;
-  const scrub = scrubber([config.telegram?.token, config.telegram?.webhook?.secret, config.discord?.token, password]);
+  const scrub = scrubber([config.telegram?.token, config.telegram?.webhook?.secret, config.discord?.token, config.llm?.apiKey, password]);
   const json = config.logFormat === "json" || (config.logFormat === "auto" && process.stderr.isTTY !== true);
   if (!json) return createLogger(config.logLevel, undefined, scrub);
   const { createJsonLogger } = await import("../observe/logs.js");

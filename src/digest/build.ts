@@ -3,7 +3,8 @@ import type { FetchOptions } from "../fetch/types.js";
 import { fetchFeed } from "../feeds/index.js";
 import type { FeedItem } from "../feeds/types.js";
 import type { Logger } from "../log.js";
-import { capBullet, summarize } from "../summarize/index.js";
+import type { SummarizeFor } from "../engine.js";
+import { capBullet, summarize, type SummaryInput } from "../summarize/index.js";
 import type { Store, Subscription } from "../store/types.js";
 import type { DailyDigest, DailyItem } from "./types.js";
 
@@ -11,7 +12,15 @@ import type { DailyDigest, DailyItem } from "./types.js";
  * Builds one subscription's daily digest. Nothing is marked delivered here: the caller commits
  * once the platform confirmed the message, so a failed send leaves the items for the retry.
  */
-export type BuildDeps = { store: Store; readArticle: ReadArticle; fetchOptions: FetchOptions; log: Logger; maxItems: number };
+export type BuildDeps = {
+  store: Store;
+  readArticle: ReadArticle;
+  fetchOptions: FetchOptions;
+  log: Logger;
+  maxItems: number;
+  /** The chat's engine for item summaries (within its daily budget); extractive when absent. */
+  summarize?: SummarizeFor;
+};
 
 export type BuiltDigest = { digest: DailyDigest; commit: () => Promise<void> };
 
@@ -38,15 +47,17 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 }
 
 /** A sentence or two about an item: from the feed's description when it says enough, else from the article. */
-async function describeItem(item: Pick<FeedItem, "title" | "url" | "summary">, deps: BuildDeps): Promise<DailyItem> {
+async function describeItem(item: Pick<FeedItem, "title" | "url" | "summary">, chatKey: string, deps: BuildDeps): Promise<DailyItem> {
+  const write = (input: SummaryInput) =>
+    deps.summarize ? deps.summarize(input, { chatKey, sentences: ITEM_SENTENCES }) : Promise.resolve(summarize(input, { sentences: ITEM_SENTENCES }));
   const own = item.summary?.trim() ?? "";
   if (own.length >= MIN_SUMMARY_SOURCE_CHARS || !item.url) {
-    const bullets = own ? summarize({ text: own, title: item.title }, { sentences: ITEM_SENTENCES }).bullets : [];
+    const bullets = own ? (await write({ text: own, title: item.title })).bullets : [];
     return { title: item.title, url: item.url, summary: capBullet(bullets.join(" ") || own, ITEM_SUMMARY_MAX_CHARS) };
   }
   const article = await deps.readArticle(item.url);
   if (!article.ok) return { title: item.title, url: item.url, summary: capBullet(own, ITEM_SUMMARY_MAX_CHARS) };
-  const digest = summarize(article.value, { sentences: ITEM_SENTENCES });
+  const digest = await write(article.value);
   return { title: item.title ?? digest.title, url: item.url, summary: capBullet(digest.bullets.join(" ") || own, ITEM_SUMMARY_MAX_CHARS) };
 }
 
@@ -55,7 +66,7 @@ export async function buildDigest(sub: Subscription, day: string, now: number, p
   if (sub.kind === "links") {
     const links = await deps.store.sharedLinks(sub.chatKey, now - DAY_MS, now);
     const shown = links.slice(0, deps.maxItems);
-    const items = await mapLimited(shown, READ_CONCURRENCY, (url) => describeItem({ title: null, url, summary: null }, deps));
+    const items = await mapLimited(shown, READ_CONCURRENCY, (url) => describeItem({ title: null, url, summary: null }, sub.chatKey, deps));
     return { digest: { ...base, feedTitle: null, items, more: links.length - shown.length }, commit: async () => {} };
   }
 
@@ -71,7 +82,7 @@ export async function buildDigest(sub: Subscription, day: string, now: number, p
   const unseen = new Set(await deps.store.unseenItems(sub.id, all.map((i) => i.key)));
   const fresh = all.filter((i) => unseen.has(i.key));
   const shown = fresh.slice(0, deps.maxItems);
-  const items = await mapLimited(shown, READ_CONCURRENCY, (item) => describeItem(item, deps));
+  const items = await mapLimited(shown, READ_CONCURRENCY, (item) => describeItem(item, sub.chatKey, deps));
   return {
     digest: { ...base, feedTitle: feed?.title ?? null, items, more: fresh.length - shown.length },
     commit: async () => {

@@ -52,7 +52,7 @@ export function renderDiscord(digest: Digest, options: RenderOptions): string {
     if (layout.keywords && keywords !== null) lines.push("", SUBTEXT + keywords);
     return lines.join("\n");
   };
-  const bullets = prepareBullets(digest.bullets, MESSAGE_BULLET_MAX_CHARS);
+  const bullets = prepareBullets(digest, MESSAGE_BULLET_MAX_CHARS);
   return fitLayout({ bullets, keywords: true }, render, DISCORD_MESSAGE_MAX_CHARS);
 }
 
@@ -70,7 +70,7 @@ export function renderDiscordEmbed(digest: Digest, options: RenderOptions): Disc
     if (layout.keywords && keywords !== null) lines.push(...(lines.length > 0 ? [""] : []), SUBTEXT + keywords);
     return lines.join("\n");
   };
-  const bullets = prepareBullets(digest.bullets, EMBED_BULLET_MAX_CHARS);
+  const bullets = prepareBullets(digest, EMBED_BULLET_MAX_CHARS);
   const embed: DiscordEmbed = {
     title: shorten(titleOf(digest), DISCORD_EMBED_TITLE_MAX_CHARS),
     description: fitLayout({ bullets, keywords: true }, render, DISCORD_EMBED_DESCRIPTION_MAX_CHARS),
@@ -84,7 +84,7 @@ export function renderDiscordEmbed(digest: Digest, options: RenderOptions): Disc
 
 function bulletLines(bullets: readonly Bullet[], linkTo: (sentence: string) => string | null): string[] {
   return bullets.map((b) => {
-    const target = linkTo(b.sentence);
+    const target = b.anchor === null ? null : linkTo(b.anchor);
     return `- ${escapeMarkdown(b.shown)}${target === null ? "" : ` ${maskedLink(FRAGMENT_LINK_TEXT, target)}`}`;
   });
 }

@@ -1,3 +1,4 @@
+import type { Digest } from "../summarize/types.js";
 import { oneLine } from "./clean.js";
 import { shorten } from "./shorten.js";
 
@@ -8,7 +9,8 @@ import { shorten } from "./shorten.js";
  */
 
 /** One bullet: the whole sentence (its text fragment points at all of it) and the text shown. */
-export type Bullet = { sentence: string; shown: string };
+/** `anchor`: the article sentence the bullet's text-fragment link points at (the bullet itself when it is one). */
+export type Bullet = { sentence: string; shown: string; anchor: string | null };
 export type Layout = { bullets: Bullet[]; keywords: boolean };
 
 /** A bullet cut shorter than this says too little to keep. */
@@ -16,12 +18,15 @@ const MIN_SHORTENED_CHARS = 40;
 /** While other bullets remain to drop, a bullet is only cut if it keeps at least this share of its sentence. */
 const MIN_KEPT_SHARE = 0.5;
 
-/** The digest's sentences as one-line bullets, each at most `maxChars` long. */
-export function prepareBullets(sentences: readonly string[], maxChars: number): Bullet[] {
-  return sentences
-    .map(oneLine)
-    .filter((s) => s !== "")
-    .map((sentence) => ({ sentence, shown: shorten(sentence, maxChars) }));
+/**
+ * The digest's bullets as one-line bullets, each at most `maxChars` long. A bullet that is not an
+ * article sentence (a model's rephrasing) links to the sentence it rests on, or nowhere.
+ */
+export function prepareBullets(digest: Pick<Digest, "bullets" | "sources">, maxChars: number): Bullet[] {
+  return digest.bullets
+    .map((text, i) => ({ sentence: oneLine(text), anchor: digest.sources ? (digest.sources[i] ?? null) : text }))
+    .filter((b) => b.sentence !== "")
+    .map((b) => ({ ...b, shown: shorten(b.sentence, maxChars) }));
 }
 
 /**

@@ -55,6 +55,10 @@ export function describeReason(reason: FailReason): string {
       return `this chat has no subscription "${reason.which}" (see /subscriptions)`;
     case "no-storage":
       return "daily digests are not available in this setup";
+    case "no-engine":
+      return "no language-model engine is configured for this bot (SKIM_LLM_BASE_URL), so digests are extractive: sentences of the article";
+    case "language-needs-engine":
+      return "with the extractive engine a digest quotes the article, so it is always in the article's language: /language auto is the only choice. Switch with /engine llm first";
     case "storage-unavailable":
       return "my storage cannot be reached right now, so nothing was changed. Try again in a minute.";
     case "internal":
@@ -83,6 +87,8 @@ function infoText(info: InfoText): string {
         `digest length: ${info.effective.length}`,
         `time zone: ${info.effective.timezone}`,
         `text-fragment links: ${info.effective.fragments ? "on" : "off"}`,
+        `engine: ${info.effective.engine === "llm" ? "llm (a language model; every bullet checked against the article)" : "extractive (sentences of the article)"}`,
+        ...(info.effective.engine === "llm" ? [`reply language: ${info.effective.language ?? "auto (the article's)"}`] : []),
       ].join("\n");
     case "forgotten":
       return "Done: everything Skim stored about this chat is deleted.";
@@ -95,7 +101,7 @@ function infoText(info: InfoText): string {
         "/auto on|off — summarize every link posted in this chat (admins only in groups)",
         "/subscribe <feed-or-site-url | links> [HH:MM] [timezone] — a daily digest (admins in groups)",
         "/subscriptions, /unsubscribe <number|url|all>, /digest — list, stop, preview",
-        "/settings, /length, /timezone, /fragments, /forget — this chat's settings and data",
+        "/settings, /length, /timezone, /fragments, /engine, /language, /forget — this chat's settings and data",
         "/help — this message",
       ].join("\n");
     case "auto":

@@ -41,13 +41,13 @@ export function renderTelegram(digest: Digest, options: RenderOptions): string {
     if (layout.keywords && keywords.length > 0) lines.push("", `<i>${escapeHtml(KEYWORDS_LABEL + keywords.join(", "))}</i>`);
     return lines.join("\n");
   };
-  const bullets = prepareBullets(digest.bullets, BULLET_MAX_CHARS);
+  const bullets = prepareBullets(digest, BULLET_MAX_CHARS);
   return fitLayout({ bullets, keywords: true }, render, TELEGRAM_MESSAGE_MAX_CHARS);
 }
 
 function bulletLines(bullets: readonly Bullet[], linkTo: (sentence: string) => string | null): string[] {
   return bullets.map((b) => {
-    const target = linkTo(b.sentence);
+    const target = b.anchor === null ? null : linkTo(b.anchor);
     return BULLET_MARK + escapeHtml(b.shown) + (target === null ? "" : ` ${htmlLink(FRAGMENT_LINK_TEXT, target)}`);
   });
 }

@@ -121,6 +121,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX rate_buckets_updated ON rate_buckets (updated_at)
     `,
   },
+  {
+    version: 4,
+    name: "summary engine",
+    // Per chat: which engine writes digests and in what language; tokens the engine used per day.
+    sql: (d) => `
+      ALTER TABLE settings ADD COLUMN engine TEXT;
+      ALTER TABLE settings ADD COLUMN reply_language TEXT;
+      CREATE TABLE engine_usage (
+        chat_key TEXT NOT NULL,
+        day TEXT NOT NULL,
+        tokens ${d.ms} NOT NULL,
+        PRIMARY KEY (chat_key, day)
+      )
+    `,
+  },
 ];
 
 export const SCHEMA_MIGRATIONS_TABLE = (d: Dialect) =>

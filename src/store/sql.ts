@@ -66,7 +66,8 @@ const kind = (v: unknown): SubscriptionKind => {
   return k;
 };
 
-const SETTINGS_COLUMNS = "chat_key, auto, summary_length, timezone, fragments";
+const SETTINGS_COLUMNS = "chat_key, auto, summary_length, timezone, fragments, engine, reply_language";
+const ENGINES = ["extractive", "llm"] as const;
 
 const settingsRow = (r: Row): ChatSettings => ({
   chatKey: text(r["chat_key"]),
@@ -74,6 +75,8 @@ const settingsRow = (r: Row): ChatSettings => ({
   length: lengthOrNull(r["summary_length"]),
   timezone: textOrNull(r["timezone"]),
   fragments: boolOrNull(r["fragments"]),
+  engine: ENGINES.find((e) => e === r["engine"]) ?? null,
+  language: textOrNull(r["reply_language"]),
 });
 
 const SUBSCRIPTION_COLUMNS =
@@ -112,12 +115,12 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 const isForeignKeyViolation = (e: unknown): boolean =>
   typeof e === "object" && e !== null && "code" in e && (e.code === "23503" || e.code === "SQLITE_CONSTRAINT_FOREIGNKEY");
 
-const SETTING_COLUMNS = { auto: "auto", length: "summary_length", timezone: "timezone", fragments: "fragments" } as const;
+const SETTING_COLUMNS = { auto: "auto", length: "summary_length", timezone: "timezone", fragments: "fragments", engine: "engine", language: "reply_language" } as const;
 
 export function createSqlStore(db: SqlDb): Store {
   const getSettings = async (chatKey: ChatKey): Promise<ChatSettings> => {
     const [row] = await db.all(`SELECT ${SETTINGS_COLUMNS} FROM settings WHERE chat_key = ?`, [chatKey]);
-    return row ? settingsRow(row) : { chatKey, auto: null, length: null, timezone: null, fragments: null };
+    return row ? settingsRow(row) : { chatKey, auto: null, length: null, timezone: null, fragments: null, engine: null, language: null };
   };
 
   return {
@@ -129,7 +132,7 @@ export function createSqlStore(db: SqlDb): Store {
     // Only the fields present in the patch change; a field given as null goes back to the default.
     async updateSettings(chatKey, patch) {
       const set: [string, Param][] = [];
-      for (const field of ["auto", "length", "timezone", "fragments"] as const) {
+      for (const field of ["auto", "length", "timezone", "fragments", "engine", "language"] as const) {
         const value = patch[field];
         if (value !== undefined) set.push([SETTING_COLUMNS[field], value]);
       }
@@ -336,11 +339,25 @@ export function createSqlStore(db: SqlDb): Store {
 
     pruneRateBuckets: (before) => db.run("DELETE FROM rate_buckets WHERE updated_at < ?", [ms(before)]),
 
+    async engineUsage(chatKey, day) {
+      const [row] = await db.all("SELECT tokens FROM engine_usage WHERE chat_key = ? AND day = ?", [chatKey, day]);
+      return row ? int(row["tokens"]) : 0;
+    },
+
+    async addEngineUsage(chatKey, day, tokens) {
+      await db.run(
+        `INSERT INTO engine_usage (chat_key, day, tokens) VALUES (?, ?, ?)
+         ON CONFLICT (chat_key, day) DO UPDATE SET tokens = engine_usage.tokens + excluded.tokens`,
+        [chatKey, day, Math.max(0, Math.round(tokens))],
+      );
+    },
+
     async forgetChat(chatKey) {
       await db.batch([
         { sql: "DELETE FROM settings WHERE chat_key = ?", params: [chatKey] },
         { sql: "DELETE FROM subscriptions WHERE chat_key = ?", params: [chatKey] },
         { sql: "DELETE FROM shared_links WHERE chat_key = ?", params: [chatKey] },
+        { sql: "DELETE FROM engine_usage WHERE chat_key = ?", params: [chatKey] },
       ]);
     },
   };

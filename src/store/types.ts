@@ -16,6 +16,9 @@ export type ChatSettings = {
   length: SummaryLength | null;
   timezone: string | null;
   fragments: boolean | null;
+  engine: "extractive" | "llm" | null;
+  /** BCP 47 tag of the engine's reply language; null: the article's. */
+  language: string | null;
 };
 
 export type SubscriptionKind = "feed" | "links";
@@ -101,6 +104,10 @@ export type Store = {
    */
   takeTokens(buckets: readonly RateBucket[], now: number): Promise<boolean>;
   pruneRateBuckets(before: number): Promise<number>;
+
+  /** Tokens the summary engine used for the chat on `day` (UTC `YYYY-MM-DD`). */
+  engineUsage(chatKey: ChatKey, day: string): Promise<number>;
+  addEngineUsage(chatKey: ChatKey, day: string, tokens: number): Promise<void>;
 
   /** Everything stored about the chat: settings, subscriptions and their state, shared links. */
   forgetChat(chatKey: ChatKey): Promise<void>;

@@ -60,14 +60,11 @@ const overlap = (a: Bag, b: Bag): number => {
   return shared / Math.sqrt(a.size * b.size);
 };
 
-/** Indices of the chosen sentences, in article order. */
-export function selectSentences(input: ScoreInput): number[] {
-  const { sentences, eligible, count, language } = input;
+/** Each sentence's bag of content stems and its score before redundancy is counted. */
+function scoreSentences(input: Omit<ScoreInput, "count" | "eligible">, candidates?: readonly number[]): { bags: Bag[]; base: number[] } {
+  const { sentences, language } = input;
   const w: ScoreWeights = { ...DEFAULT_WEIGHTS, ...input.weights };
   const positionPrior = (i: number): number => (i < w.leadSentences ? 1 : 1 / Math.pow(i - w.leadSentences + 2, w.positionDecay));
-  const candidates = sentences.map((_, i) => i).filter((i) => eligible[i]);
-  if (candidates.length <= count) return candidates;
-
   const bags: Bag[] = [];
   const frequency = new Map<string, number>();
   let total = 0;
@@ -85,7 +82,10 @@ export function selectSentences(input: ScoreInput): number[] {
     for (const stem of bag) p += frequency.get(stem)! / total;
     return p / bag.size;
   });
-  const maxContent = Math.max(...candidates.map((i) => content[i]!)) || 1;
+  // Normalized by the best candidate's, so a boilerplate line cannot set the scale.
+  let maxContent = 0;
+  for (const i of candidates ?? content.keys()) maxContent = Math.max(maxContent, content[i]!);
+  maxContent ||= 1;
 
   const base = sentences.map((s, i) => {
     const words = s.split(/\s+/).length;
@@ -95,6 +95,22 @@ export function selectSentences(input: ScoreInput): number[] {
     if (words > w.maxWords) score *= w.maxWords / words;
     return score;
   });
+  return { bags, base };
+}
+
+/** Every sentence index, the most central first: what to keep when only part of a text fits. */
+export function rankSentences(input: Omit<ScoreInput, "count" | "eligible">): number[] {
+  const { base } = scoreSentences(input);
+  return base.map((_, i) => i).sort((a, b) => base[b]! - base[a]! || a - b);
+}
+
+/** Indices of the chosen sentences, in article order. */
+export function selectSentences(input: ScoreInput): number[] {
+  const { sentences, eligible, count } = input;
+  const w: ScoreWeights = { ...DEFAULT_WEIGHTS, ...input.weights };
+  const candidates = sentences.map((_, i) => i).filter((i) => eligible[i]);
+  if (candidates.length <= count) return candidates;
+  const { bags, base } = scoreSentences(input, candidates);
 
   const chosen: number[] = [];
   while (chosen.length < count) {

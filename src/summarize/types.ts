@@ -10,8 +10,15 @@ export type Digest = {
   /** BCP 47 tag (`en`, `ru`, `pt-BR`), or null when unknown. */
   lang: string | null;
   readingMinutes: number;
-  /** Whole sentences of the article, in article order. */
+  /** Whole sentences of the article, in article order; or, from the abstractive engine, its checked bullets. */
   bullets: string[];
+  /**
+   * Only for bullets that are not article sentences: the sentence each rests on (null: none to
+   * point at), so its text-fragment link still lands in the article.
+   */
+  sources?: (string | null)[];
+  /** Which engine wrote the bullets; extractive when absent. */
+  engine?: "extractive" | "llm";
   keywords: string[];
 };
 

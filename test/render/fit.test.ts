@@ -41,18 +41,18 @@ describe("shorten", () => {
 
 describe("fitLayout", () => {
   it("changes nothing that fits", () => {
-    const layout = { bullets: prepareBullets(["One.", "Two."], 100), keywords: true };
+    const layout = { bullets: prepareBullets({ bullets: ["One.", "Two."] }, 100), keywords: true };
     expect(fitLayout(layout, render, 1_000)).toBe("HEADER\n- One.\n- Two.\nKEYWORDS");
   });
 
   it("drops the keywords before any bullet", () => {
-    const layout = { bullets: prepareBullets(["One.", "Two."], 100), keywords: true };
+    const layout = { bullets: prepareBullets({ bullets: ["One.", "Two."] }, 100), keywords: true };
     expect(fitLayout(layout, render, 22)).toBe("HEADER\n- One.\n- Two.");
   });
 
   it("cuts the longest bullet at a word when a modest cut is enough, keeping every bullet", () => {
     const long = words(30);
-    const out = fitLayout({ bullets: prepareBullets(["Short one.", long, "Short three."], 1_000), keywords: false }, render, 200);
+    const out = fitLayout({ bullets: prepareBullets({ bullets: ["Short one.", long, "Short three."] }, 1_000), keywords: false }, render, 200);
     const lines = out.split("\n");
     expect(out.length).toBeLessThanOrEqual(200);
     expect(lines).toHaveLength(4);
@@ -64,7 +64,7 @@ describe("fitLayout", () => {
 
   it("drops trailing bullets when cutting would gut one", () => {
     const sentences = Array.from({ length: 10 }, (_, i) => words(10, `s${i}w`));
-    const out = fitLayout({ bullets: prepareBullets(sentences, 1_000), keywords: false }, render, 300);
+    const out = fitLayout({ bullets: prepareBullets({ bullets: sentences }, 1_000), keywords: false }, render, 300);
     expect(out.length).toBeLessThanOrEqual(300);
     const bullets = out.split("\n").slice(1);
     expect(bullets.length).toBeGreaterThanOrEqual(3);
@@ -72,17 +72,17 @@ describe("fitLayout", () => {
   });
 
   it("cuts the last bullet left as far as it must", () => {
-    const out = fitLayout({ bullets: prepareBullets([words(200)], 10_000), keywords: false }, render, 100);
+    const out = fitLayout({ bullets: prepareBullets({ bullets: [words(200)] }, 10_000), keywords: false }, render, 100);
     expect(out.length).toBeLessThanOrEqual(100);
     expect(out).toMatch(/^HEADER\n- word0 word1 .*…$/);
   });
 
   it("drops a bullet that could only be cut to a stub", () => {
-    expect(fitLayout({ bullets: prepareBullets([words(200)], 10_000), keywords: false }, render, 30)).toBe("HEADER");
+    expect(fitLayout({ bullets: prepareBullets({ bullets: [words(200)] }, 10_000), keywords: false }, render, 30)).toBe("HEADER");
   });
 
   it("caps each bullet and drops empty ones when preparing", () => {
-    const bullets = prepareBullets([words(100), "  \n\t ", "a\u202Eb"], 50);
+    const bullets = prepareBullets({ bullets: [words(100), "  \n\t ", "a\u202Eb"] }, 50);
     expect(bullets.map((b) => b.shown.length <= 50)).toEqual([true, true]);
     expect(bullets[0]?.sentence).toBe(words(100));
     expect(bullets[1]?.shown).toBe("ab");

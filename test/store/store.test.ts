@@ -52,7 +52,7 @@ function describeStore(name: string, open: Open, openAgain?: Open): void {
     describe("settings", () => {
       it("are all null for a chat never seen", async () => {
         const store = await fresh();
-        expect(await store.getSettings("telegram:42")).toEqual({ chatKey: "telegram:42", auto: null, length: null, timezone: null, fragments: null });
+        expect(await store.getSettings("telegram:42")).toEqual({ chatKey: "telegram:42", auto: null, length: null, timezone: null, fragments: null, engine: null, language: null });
       });
 
       it("merge each patch into the row and return it; null resets a field; other chats stay apart", async () => {
@@ -63,17 +63,22 @@ function describeStore(name: string, open: Open, openAgain?: Open): void {
           length: "long",
           timezone: null,
           fragments: null,
+          engine: null,
+          language: null,
         });
-        expect(await store.updateSettings("telegram:1", { timezone: "Asia/Tokyo", fragments: true })).toEqual({
+        expect(await store.updateSettings("telegram:1", { timezone: "Asia/Tokyo", fragments: true, engine: "extractive", language: "de" })).toEqual({
           chatKey: "telegram:1",
           auto: false,
           length: "long",
           timezone: "Asia/Tokyo",
           fragments: true,
+          engine: "extractive",
+          language: "de",
         });
         expect(await store.updateSettings("telegram:1", { length: null, auto: true })).toMatchObject({ auto: true, length: null, timezone: "Asia/Tokyo" });
         expect(await store.updateSettings("telegram:1", {})).toMatchObject({ auto: true, fragments: true });
-        expect(await store.getSettings("telegram:1")).toEqual({ chatKey: "telegram:1", auto: true, length: null, timezone: "Asia/Tokyo", fragments: true });
+        expect(await store.updateSettings("telegram:1", { language: null })).toMatchObject({ engine: "extractive", language: null });
+        expect(await store.getSettings("telegram:1")).toEqual({ chatKey: "telegram:1", auto: true, length: null, timezone: "Asia/Tokyo", fragments: true, engine: "extractive", language: null });
         expect(await store.getSettings("discord:1")).toMatchObject({ auto: null, timezone: null });
       });
     });
@@ -348,6 +353,20 @@ function describeStore(name: string, open: Open, openAgain?: Open): void {
       expect(await store.claimUpdate("telegram:update:43", 3_000)).toBe(false);
     });
 
+    it("add up a chat's engine tokens per day, and forget them with the chat", async () => {
+      const store = await fresh();
+      expect(await store.engineUsage("telegram:1", DAY)).toBe(0);
+      await store.addEngineUsage("telegram:1", DAY, 1_200);
+      await Promise.all([store.addEngineUsage("telegram:1", DAY, 300), store.addEngineUsage("telegram:1", DAY, 500)]);
+      await store.addEngineUsage("telegram:1", "2025-06-16", 7);
+      await store.addEngineUsage("telegram:2", DAY, 9);
+      expect(await store.engineUsage("telegram:1", DAY)).toBe(2_000);
+      expect(await store.engineUsage("telegram:1", "2025-06-16")).toBe(7);
+      await store.forgetChat("telegram:1");
+      expect(await store.engineUsage("telegram:1", DAY)).toBe(0);
+      expect(await store.engineUsage("telegram:2", DAY)).toBe(9);
+    });
+
     describe("rate buckets", () => {
       const user = { key: "user:telegram:1", capacity: 3, perMinute: 6 };
       const chat = { key: "chat:telegram:1", capacity: 5, perMinute: 10 };
@@ -456,7 +475,7 @@ if (pgUrl !== "" && !["127.0.0.1", "localhost", "[::1]"].includes(new URL(pgUrl)
 describe.runIf(pgUrl !== "")("postgres", () => {
   const schema = `skim_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   const schemas = [schema];
-  const tables = ["settings", "subscriptions", "seen_items", "shared_links", "digests", "cache", "processed_updates", "rate_buckets"];
+  const tables = ["settings", "subscriptions", "seen_items", "shared_links", "digests", "cache", "processed_updates", "rate_buckets", "engine_usage"];
   let admin: pg.Client;
 
   beforeAll(async () => {
