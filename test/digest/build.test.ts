@@ -53,6 +53,19 @@ describe("buildDigest", () => {
     expect(next.digest.more).toBe(0);
   });
 
+  it("has each item summarized by the chat's engine, two sentences at a time, within the chat's budget", async () => {
+    const sub = await subscribe(`${base}/big.xml`);
+    const seen: { chatKey: string; sentences?: number }[] = [];
+    const summarize = async (input: { text: string }, request: { chatKey: string; sentences?: number }) => {
+      seen.push(request);
+      return { title: null, url: null, siteName: null, byline: null, publishedAt: null, lang: "en", readingMinutes: 1, bullets: [`Engine: ${input.text.slice(0, 12)}`], keywords: [], engine: "llm" as const };
+    };
+    const built = await buildDigest(sub, "2026-01-02", Date.now(), true, { ...deps(), summarize });
+    expect(seen).toHaveLength(10);
+    expect(seen.every((r) => r.chatKey === "console:console" && r.sentences === 2)).toBe(true);
+    expect(built.digest.items[0]!.summary).toBe("Engine: Item 499 say");
+  });
+
   it("reports a broken feed in the digest instead of dropping it", async () => {
     const sub = await subscribe(`${base}/broken.xml`);
     const built = await buildDigest(sub, "2026-01-02", Date.now(), false, deps());

@@ -147,3 +147,20 @@ describe("renderTelegram", () => {
     expect(out.split("\n")[0]).toBe("<b>How octopuses taste with their arms</b>");
   });
 });
+
+describe("bullets written by the engine", () => {
+  it("link to the article sentence each rests on, or nowhere", () => {
+    const digest: Digest = {
+      ...normalDigest,
+      bullets: ["Councillors approved the budget after a debate.", "Schools get five percent more."],
+      sources: ["The city council approved the budget on Tuesday after a long debate.", null],
+      engine: "llm",
+    };
+    const { text, links } = parseTelegramHtml(renderTelegram(digest, ON));
+    expect(text).toContain("Councillors approved the budget after a debate.");
+    const fragments = links.filter((l) => l.includes("#:~:text="));
+    expect(fragments).toHaveLength(1);
+    expect(decodeURIComponent(fragments[0]!)).toContain("The city council approved");
+    expect(decodeURIComponent(fragments[0]!)).not.toContain("Councillors");
+  });
+});
