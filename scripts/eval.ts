@@ -3,11 +3,18 @@
  * "all visible text" baseline, and summarization ROUGE on the news summaries dev set beside
  * Lead-3 (the first three sentences), each baseline computed in the same run.
  * `--pages` adds per-page extraction scores; `--only extract|summarize` runs one part.
+ *
+ * With the abstractive engine configured (SKIM_LLM_BASE_URL and SKIM_LLM_MODEL, as for `skim run`)
+ * the summarization part also scores it on the same articles (scripts/lib/engineEval.ts):
+ * `--llm-limit N` takes the first N articles of each set (local models are slow),
+ * `--llm-concurrency N` sends N requests at a time (default 1, which keeps latencies honest).
  */
+import { ConfigError, loadConfig, type LlmSettings } from "../config/index.js";
 import { extractArticle } from "../src/extract/index.js";
 import { summarize } from "../src/summarize/index.js";
 import { splitSentences } from "../src/summarize/segment.js";
 import { loadDevSet } from "./lib/devset.js";
+import { evalEngine } from "./lib/engineEval.js";
 import { meanRouge, rouge, type Rouge } from "./lib/rouge.js";
 import { scorePage, summarize as summarizeF1 } from "./lib/shingleF1.js";
 import { loadSummaries } from "./lib/summaries.js";
@@ -15,6 +22,32 @@ import { loadSummaries } from "./lib/summaries.js";
 const args = process.argv.slice(2);
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
 const print = (s: string) => process.stdout.write(s + "\n");
+
+/** The value of `--name N` (or `--name=N`) as a positive whole number; `fallback` when absent. */
+function countArg(name: string, fallback: number | null): number | null {
+  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i < 0) return fallback;
+  const raw = args[i]!.includes("=") ? args[i]!.slice(name.length + 1) : args[i + 1];
+  if (raw === undefined || !/^\d+$/.test(raw) || Number(raw) < 1) {
+    process.stderr.write(`eval: ${name} expects a whole number of at least 1, got ${raw === undefined ? "nothing" : `"${raw}"`}\n`);
+    process.exit(2);
+  }
+  return Number(raw);
+}
+const llmLimit = countArg("--llm-limit", null);
+const llmConcurrency = countArg("--llm-concurrency", 1)!;
+
+/** The engine settings `skim run` would use: null when none are configured, "invalid" (said on stderr) when they cannot be read. */
+function engineSettings(): LlmSettings | null | "invalid" {
+  try {
+    return loadConfig().llm;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`eval: configuration error, engine not scored: ${err.message}\n`);
+    process.exitCode = 1;
+    return "invalid";
+  }
+}
 
 function visibleText(html: string): string {
   return html
@@ -51,7 +84,7 @@ function evalExtraction(): void {
   print(fmt("all visible text", summarizeF1(baseline)));
 }
 
-function evalSummaries(file: string, label: string): void {
+async function evalSummaries(file: string, label: string, llm: LlmSettings | null): Promise<void> {
   const items = loadSummaries(file);
   const ours: Rouge[] = [];
   const lead: Rouge[] = [];
@@ -63,10 +96,14 @@ function evalSummaries(file: string, label: string): void {
   print(`\nsummaries: ${label}, ${items.length} articles (ROUGE F1)`);
   print(fmt("skim summarize (3)", meanRouge(ours)));
   print(fmt("Lead-3", meanRouge(lead)));
+  if (llm) await evalEngine(items, { llm, limit: llmLimit, concurrency: llmConcurrency, label, print });
 }
 
 if (only === undefined || only === "extract") evalExtraction();
 if (only === undefined || only === "summarize") {
-  evalSummaries("summaries-dev.jsonl", "CNN/DailyMail dev");
-  evalSummaries("summaries-xsum-dev.jsonl", "BBC XSum dev (one-sentence references)");
+  const settings = engineSettings();
+  const llm = settings === "invalid" ? null : settings;
+  await evalSummaries("summaries-dev.jsonl", "CNN/DailyMail dev", llm);
+  await evalSummaries("summaries-xsum-dev.jsonl", "BBC XSum dev (one-sentence references)", llm);
+  if (settings === null) print("\nengine eval skipped: SKIM_LLM_BASE_URL is not set (set it and SKIM_LLM_MODEL to score the abstractive engine too; --llm-limit N for the first N articles per set)");
 }
