@@ -75,6 +75,8 @@ export type FetchConfig = {
   /** Cap on the body after decompression. */
   maxBytes: number;
   maxRedirects: number;
+  /** Page fetches one process runs at once; more wait their turn (within the request deadline). */
+  concurrency: number;
 };
 
 export class ConfigError extends Error {
@@ -233,6 +235,12 @@ export const variables = {
     example: "15000",
     parse: int(100, 300_000),
     fallback: 15_000,
+  },
+  SKIM_FETCH_CONCURRENCY: {
+    doc: "Page fetches one process runs at once; the rest wait their turn.",
+    example: "16",
+    parse: int(1, 1_000),
+    fallback: 16,
   },
   SKIM_FETCH_MAX_BYTES: {
     doc: "Largest page body accepted, counted after decompression, in bytes.",
@@ -451,6 +459,7 @@ export function parseConfig(env: Env): Config {
       totalTimeoutMs: v.SKIM_FETCH_TIMEOUT_MS,
       maxBytes: v.SKIM_FETCH_MAX_BYTES,
       maxRedirects: v.SKIM_FETCH_MAX_REDIRECTS,
+      concurrency: v.SKIM_FETCH_CONCURRENCY,
     },
     render: { textFragments: v.SKIM_TEXT_FRAGMENTS },
     adapters: v.SKIM_ADAPTERS,

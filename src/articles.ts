@@ -41,10 +41,33 @@ export type ArticleDeps = {
   cache?: Partial<ArticleCacheOptions>;
 };
 
+/**
+ * At most `limit` calls run at once; the others queue in order. A finished call hands its slot to
+ * the next in line directly, so a newcomer cannot slip past the queue.
+ */
+export function createGate(limit: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (fn) => {
+    if (active < limit) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
 export function createArticleReader(deps: ArticleDeps): ReadArticle & { stats: () => { fetches: number; hits: number } } {
   const options = { ...DEFAULT_CACHE, ...deps.cache };
   const now = deps.now ?? Date.now;
-  const fetch = deps.fetch ?? fetchPage;
+  const fetchOne = deps.fetch ?? fetchPage;
+  // Strangers decide how many links arrive at once: the process decides how many it fetches.
+  const gate = createGate(deps.fetchOptions.concurrency);
+  const fetch = (url: string, o: FetchOptions) => gate(() => fetchOne(url, o));
   // A Map keeps insertion order: re-inserting on use makes its first key the least recently used.
   const cache = new Map<string, Entry>();
   const inFlight = new Map<string, Promise<Entry["result"]>>();

@@ -56,6 +56,27 @@ export type Runtime = Core & {
 
 const DAY_MS = 24 * 60 * 60_000;
 
+/**
+ * The longest one message may take: a page fetch and an engine answer, each within its own
+ * timeout, and some slack for the queue in front of them. Past it the chat hears why.
+ */
+export const REQUEST_SLACK_MS = 10_000;
+export const requestDeadlineMs = (config: Pick<Config, "fetch" | "llm">): number =>
+  config.fetch.totalTimeoutMs + (config.llm?.timeoutMs ?? 0) + REQUEST_SLACK_MS;
+
+/** The promise's value, or `late()` once `ms` passed; the work itself goes on and is dropped. */
+export async function withDeadline<T>(work: Promise<T>, ms: number, late: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(late()), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const outcomeOf = (reply: Reply): Outcome =>
   reply.kind === "digests" ? (reply.items.some((i) => "digest" in i) ? "digest" : "failure") : reply.kind;
 
@@ -86,13 +107,19 @@ export async function createRuntime(
     summarize,
     engineAvailable: config.llm !== null, log, digests, defaultFragments: config.render.textFragments, metrics };
   let updatesSeen = 0;
+  const deadlineMs = requestDeadlineMs(config);
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   return {
     // Each message in a request scope of its own: every log line written meanwhile carries its id.
     handle: (msg, ctx) =>
       withRequest(newRequestId(), async () => {
         const started = performance.now();
-        const reply = await handleMessage(msg, ctx, deps);
+        const reply = await withDeadline(handleMessage(msg, ctx, deps), deadlineMs, (): Reply => {
+          log.warn(`request deadline of ${deadlineMs / 1000} s passed`);
+          // A link noticed in a group (auto mode) was not asked for: no news is better than an excuse there.
+          const asked = msg.chatKind === "private" || msg.platform === "console" || msg.command !== undefined || msg.text.trimStart().startsWith("/");
+          return asked ? { kind: "notice", reason: { kind: "deadline", seconds: Math.round(deadlineMs / 1000) } } : { kind: "silence" };
+        });
         const outcome = outcomeOf(reply);
         metrics.request(msg.platform, outcome);
         // What was asked is logged by its shape, never its text. A console user reads stderr

@@ -48,6 +48,8 @@ export type FailReason =
   | { kind: "bad-timezone"; timezone: string }
   | { kind: "no-subscription"; which: string }
   | { kind: "no-storage" }
+  /** The whole request outlived its deadline (pages queued behind many others, a slow engine). */
+  | { kind: "deadline"; seconds: number }
   /** `/engine llm` where no engine is configured. */
   | { kind: "no-engine" }
   /** `/language` with the extractive engine, which quotes the article in its own language. */

@@ -9,6 +9,8 @@ import type { DailyDigest } from "./types.js";
  * and sent (a lease in the database, so one process of several sends it), and marked sent as soon
  * as the platform confirms. If the process dies in between, the lease runs out and the digest is
  * sent again: the only window for a duplicate is between the platform's confirmation and the write.
+ * When that write fails (the database is away for a while), the process remembers the digest as
+ * sent and writes the record again at every pass until it lands, well within the lease.
  */
 export type Delivery = { ok: true } | { ok: false; permanent: boolean; detail: string };
 export type Deliver = (chatKey: string, digest: DailyDigest) => Promise<Delivery>;
@@ -36,6 +38,22 @@ export type Scheduler = { tick(): Promise<number>; start(): void; stop(): Promis
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const retryAt = new Map<number, { at: number; delay: number }>();
+  /** Digests the platform confirmed whose "sent" record has not reached the database yet. */
+  const unrecorded = new Map<string, { sub: Subscription; day: string; at: number; commit: () => Promise<void> }>();
+  const keyOf = (id: number, day: string) => `${id}:${day}`;
+
+  const record = async (entry: { sub: Subscription; day: string; at: number; commit: () => Promise<void> }): Promise<boolean> => {
+    try {
+      await deps.store.markDigestSent(entry.sub.id, entry.day, deps.owner, entry.at);
+      await entry.commit();
+      unrecorded.delete(keyOf(entry.sub.id, entry.day));
+      return true;
+    } catch (err) {
+      unrecorded.set(keyOf(entry.sub.id, entry.day), entry);
+      deps.log.warn(`digest ${entry.sub.id}: sent, but not yet recorded (${err instanceof Error ? err.message : String(err)}); recording it again at the next pass`);
+      return false;
+    }
+  };
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
 
@@ -50,9 +68,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
     const result = await deps.deliver(sub.chatKey, built.digest);
     if (result.ok) {
-      await deps.store.markDigestSent(sub.id, day, deps.owner, deps.now());
-      await built.commit();
       retryAt.delete(sub.id);
+      await record({ sub, day, at: deps.now(), commit: built.commit });
       return true;
     }
     if (result.permanent) {
@@ -70,9 +87,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const tickOnce = async (): Promise<number> => {
     const now = deps.now();
     let sent = 0;
+    for (const entry of [...unrecorded.values()]) await record(entry);
     for (const sub of await deps.store.activeSubscriptions()) {
       const day = dueDay(now, sub.time, sub.timezone);
       if (!day) continue;
+      if (unrecorded.has(keyOf(sub.id, day))) continue;
       if ((retryAt.get(sub.id)?.at ?? 0) > now) continue;
       if (await deps.store.digestSent(sub.id, day)) continue;
       if (!(await deps.store.claimDigest(sub.id, day, deps.owner, now, leaseMs))) continue;

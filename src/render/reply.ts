@@ -55,6 +55,8 @@ export function describeReason(reason: FailReason): string {
       return `this chat has no subscription "${reason.which}" (see /subscriptions)`;
     case "no-storage":
       return "daily digests are not available in this setup";
+    case "deadline":
+      return `that took longer than ${reason.seconds} seconds, so I gave up on it. Try again in a minute.`;
     case "no-engine":
       return "no language-model engine is configured for this bot (SKIM_LLM_BASE_URL), so digests are extractive: sentences of the article";
     case "language-needs-engine":

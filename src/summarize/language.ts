@@ -44,6 +44,9 @@ const identity = (w: string) => w;
 /** The primary subtag, lower-cased: "pt-BR" → "pt". */
 export const baseLanguage = (tag: string | null | undefined): string => (tag ?? "").toLowerCase().split(/[-_]/)[0] ?? "";
 
+/** Longer than any word of the languages stemmed ("Donaudampfschifffahrtsgesellschaftskapitän" is 42). */
+export const MAX_STEMMED_CHARS = 64;
+
 export function languageFor(tag: string | null | undefined): Language {
   const requested = baseLanguage(tag);
   const code = requested in SPECS ? requested : "en";
@@ -55,7 +58,9 @@ export function languageFor(tag: string | null | undefined): Language {
   const stopwords = new Set([...words, ...(spec.extraStopwords?.split(" ") ?? [])].map((w) => w.toLowerCase()));
   const language: Language = {
     code,
-    stem: stemmer ? (w) => stemmer.stem(w) : identity,
+    // natural's stemmers take quadratic time on long runs such as "1111…1x" (seconds at 20,000
+    // characters); no word of any language is that long, so such a token is kept as it is.
+    stem: stemmer ? (w) => (w.length > MAX_STEMMED_CHARS ? w : stemmer.stem(w)) : identity,
     stopwords,
     segmentWords: spec.segmentWords === true,
   };

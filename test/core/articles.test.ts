@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../config/index.js";
-import { createArticleReader } from "../../src/articles.js";
+import { createArticleReader, createGate } from "../../src/articles.js";
+import { requestDeadlineMs, withDeadline } from "../../src/core.js";
 import type { FetchOptions, FetchResult } from "../../src/fetch/types.js";
 import { createLogger } from "../../src/log.js";
 import { detectWall } from "../../src/wall.js";
@@ -61,5 +62,53 @@ describe("detectWall", () => {
     });
     expect(detectWall(real)).toBeNull();
     expect(real.text).not.toContain("Accept all");
+  });
+});
+
+describe("limits on a process's work", () => {
+  it("fetches at most SKIM_FETCH_CONCURRENCY pages at once; the rest queue in order and all are read", async () => {
+    let active = 0;
+    let peak = 0;
+    const order: string[] = [];
+    const fetch = async (url: string): Promise<FetchResult> => {
+      active++;
+      peak = Math.max(peak, active);
+      order.push(url);
+      await new Promise((r) => setTimeout(r, 20));
+      active--;
+      return page(articleHtml(url), url);
+    };
+    const read = createArticleReader({ fetchOptions: { ...parseConfig({ SKIM_FETCH_CONCURRENCY: "3" }).fetch }, log: createLogger("silent"), fetch });
+    const urls = Array.from({ length: 12 }, (_, i) => `https://news.example/${i}`);
+    const results = await Promise.all(urls.map((u) => read(u)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(peak).toBe(3);
+    expect(order).toEqual(urls);
+  });
+
+  it("a gate hands a finished call's slot to the next in line, even when a call fails", async () => {
+    const gate = createGate(1);
+    const log: string[] = [];
+    const job = (name: string, fail = false) =>
+      gate(async () => {
+        log.push(`start ${name}`);
+        await new Promise((r) => setTimeout(r, 5));
+        log.push(`end ${name}`);
+        if (fail) throw new Error(name);
+        return name;
+      });
+    const results = await Promise.allSettled([job("a", true), job("b"), job("c")]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "fulfilled", "fulfilled"]);
+    expect(log).toEqual(["start a", "end a", "start b", "end b", "start c", "end c"]);
+  });
+
+  it("a request past its deadline gets the late answer at the deadline; the deadline covers a fetch and an engine answer", async () => {
+    const never = new Promise<string>(() => {});
+    const started = Date.now();
+    expect(await withDeadline(never, 50, () => "late")).toBe("late");
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(await withDeadline(Promise.resolve("on time"), 50, () => "late")).toBe("on time");
+    expect(requestDeadlineMs(parseConfig({ SKIM_FETCH_TIMEOUT_MS: "15000" }))).toBe(25_000);
+    expect(requestDeadlineMs(parseConfig({ SKIM_FETCH_TIMEOUT_MS: "15000", SKIM_LLM_BASE_URL: "http://localhost:11434/v1", SKIM_LLM_MODEL: "m" }))).toBe(45_000);
   });
 });

@@ -74,6 +74,34 @@ describe("digest scheduler", () => {
     expect(t.sent.filter((x) => x.day === day)).toHaveLength(1);
   });
 
+  it("a digest sent while the database fails is recorded later, never sent again", async () => {
+    const t = await setup();
+    const s = t.scheduler("a");
+    t.setClock("2026-01-15T08:00:00Z");
+    const real = t.store.markDigestSent.bind(t.store);
+    let failures = 3;
+    t.store.markDigestSent = async (...args) => {
+      if (failures-- > 0) throw new Error("connection terminated");
+      return real(...args);
+    };
+    expect(await s.tick()).toBe(1);
+    expect(await t.store.digestSent(t.sub.id, "2026-01-15")).toBe(false);
+    t.setClock("2026-01-15T08:00:30Z");
+    await s.tick();
+    t.setClock("2026-01-15T08:00:59Z");
+    await s.tick();
+    expect(t.commits).toEqual([]);
+    // Past the lease another process would claim it, but by now the record landed.
+    t.setClock("2026-01-15T08:01:00Z");
+    await s.tick();
+    expect(await t.store.digestSent(t.sub.id, "2026-01-15")).toBe(true);
+    t.setClock("2026-01-15T08:05:00Z");
+    expect(await t.scheduler("b").tick()).toBe(0);
+    expect(await s.tick()).toBe(0);
+    expect(t.sent).toHaveLength(1);
+    expect(t.commits).toEqual([t.sub.id]);
+  });
+
   it("disables a subscription whose chat is gone, and retries a transient failure later", async () => {
     let mode: "gone" | "busy" | "ok" = "busy";
     const delivered: string[] = [];
