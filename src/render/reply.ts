@@ -22,6 +22,10 @@ export const MESSAGE_LIMIT: Record<Target, number> = { plain: Number.POSITIVE_IN
 /** Ends the text with a full stop unless it ends with one already. */
 const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 
+/** What the user typed, said back: a few words at most, however much they typed. */
+const QUOTE_MAX_CHARS = 80;
+const quote = (text: string): string => (text.length <= QUOTE_MAX_CHARS ? text : `${text.slice(0, QUOTE_MAX_CHARS - 1)}…`);
+
 /** One sentence per failure, in plain words; the renderer escapes it for its target. */
 export function describeReason(reason: FailReason): string {
   switch (reason.kind) {
@@ -48,11 +52,11 @@ export function describeReason(reason: FailReason): string {
     case "no-feed-found":
       return "no feed was found on that page (it has no RSS, Atom or JSON Feed link)";
     case "bad-time":
-      return `"${reason.time}" is not a time of day: use HH:MM, e.g. 09:00`;
+      return `"${quote(reason.time)}" is not a time of day: use HH:MM, e.g. 09:00`;
     case "bad-timezone":
-      return `"${reason.timezone}" is not a time zone: use a name like Europe/Berlin or America/New_York`;
+      return `"${quote(reason.timezone)}" is not a time zone: use a name like Europe/Berlin or America/New_York`;
     case "no-subscription":
-      return `this chat has no subscription "${reason.which}" (see /subscriptions)`;
+      return `this chat has no subscription "${quote(reason.which)}" (see /subscriptions)`;
     case "no-storage":
       return "daily digests are not available in this setup";
     case "deadline":
