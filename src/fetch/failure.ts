@@ -70,7 +70,29 @@ const NETWORK_DETAILS: Record<string, string> = {
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "TLS certificate cannot be verified",
 };
 
+/**
+ * undici's parser errors carry no code (it looks the llhttp error number up in a name-keyed
+ * table), only a message like "Response does not match the HTTP/1.1 protocol (Invalid character
+ * in chunk size)": recognised by name, with llhttp's own reason kept.
+ */
+function parserReason(err: unknown): string | undefined {
+  for (const e of chain(err)) {
+    if (!(e instanceof Error) || e.name !== "HTTPParserError") continue;
+    const reason = /\(([^()]*)\)\s*$/.exec(e.message)?.[1]?.trim() ?? "";
+    return reason === "" ? "unreadable" : reason.charAt(0).toLowerCase() + reason.slice(1);
+  }
+  return undefined;
+}
+
 function networkDetail(err: unknown, code: string | undefined): string {
+  const parser = parserReason(err);
+  if (parser !== undefined) return `malformed HTTP response (${parser.slice(0, 120)})`;
+  // undici's word for an answer it cannot pair with the request (an unasked-for 100 Continue or 101).
+  if (code === "UND_ERR_SOCKET") {
+    for (const e of chain(err)) {
+      if (e instanceof Error && /^bad (response|upgrade)$/.test(e.message)) return `malformed HTTP response (${e.message})`;
+    }
+  }
   if (code !== undefined) {
     const known = NETWORK_DETAILS[code];
     if (known !== undefined) return `${known} (${code})`;

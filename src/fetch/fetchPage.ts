@@ -6,7 +6,7 @@ import { createGuardedAgent } from "./connector.js";
 import { decodeBody } from "./decode.js";
 import { CallerAborted, classifyError, DeadlineExceeded, type FailureContext } from "./failure.js";
 import { checkAddress, ipLiteral, isPublicAddress, parseTarget, type AddressPolicy } from "./guard.js";
-import { acceptHeader, kindOf, mediaTypeOf, sniffKind } from "./mediaType.js";
+import { acceptHeader, kindOf, looksBinary, mediaTypeOf, sniffKind } from "./mediaType.js";
 import type { FetchFailure, FetchOptions, FetchResult, PageKind } from "./types.js";
 
 /**
@@ -156,11 +156,13 @@ async function follow(requested: URL, run: Run): Promise<FetchResult> {
     if (kind === undefined) return fail({ kind: "unsupported-type", contentType: "(none)" });
 
     const { text, charset } = decodeBody(read.value, contentTypeHeader);
+    const contentType = mediaType !== "" ? mediaType : "text/html";
+    if (looksBinary(text)) return fail({ kind: "unsupported-type", contentType: `binary data sent as ${contentType}` });
     return ok({
       requestedUrl: requested.href,
       url: url.href,
       status,
-      contentType: mediaType !== "" ? mediaType : "text/html",
+      contentType,
       kind,
       charset,
       body: text,

@@ -44,6 +44,21 @@ export function sniffKind(head: Uint8Array): PageKind | undefined {
   return text.startsWith("<!doctype html") || text.startsWith("<html") ? "html" : undefined;
 }
 
+/**
+ * True when decoded text holds more than a stray few of the control characters the MIME
+ * sniffing standard calls binary data bytes (C0 controls other than tab, LF, FF, CR and ESC).
+ * Real pages in any charset have next to none; random bytes or a file sent as text/html have
+ * about one in ten, and would otherwise reach the reader as a page of garbage.
+ */
+export function looksBinary(text: string): boolean {
+  let controls = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d && c !== 0x1b) controls++;
+  }
+  return controls >= 8 && controls * 100 > text.length;
+}
+
 /** An Accept header listing exactly the media types of the accepted families. */
 export function acceptHeader(kinds: readonly PageKind[]): string {
   return [...new Set(kinds)].map((k) => ACCEPT_OF_KIND[k]).join(",");
