@@ -20,7 +20,8 @@ export function describeFetchFailure(f: FetchFailure): string {
     case "too-many-redirects":
       return `the page redirects too many times (more than ${f.limit})`;
     case "network":
-      return `the site could not be reached (${f.detail})`;
+      // Some "network" failures happen after the site answered: its answer was broken, not absent.
+      return BROKEN_ANSWER.test(f.detail) ? `the site sent a broken page (${f.detail})` : `the site could not be reached (${f.detail})`;
   }
 }
 
@@ -29,3 +30,6 @@ function formatBytes(n: number): string {
   if (n >= 1_000) return `${Math.round(n / 100) / 10} kB`;
   return `${n} bytes`;
 }
+
+/** Failure details of an answer that arrived broken (see src/fetch/failure.ts). */
+const BROKEN_ANSWER = /^(malformed HTTP response|corrupt compressed body|body length does not match)/;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderReply } from "../../src/render/reply.js";
+import { describeReason, renderReply } from "../../src/render/reply.js";
 import type { Digest } from "../../src/summarize/types.js";
 
 const digest: Digest = {
@@ -36,5 +36,13 @@ describe("renderReply", () => {
     const [tg] = renderReply({ kind: "digests", items: [{ url: "u", digest }] }, "telegram", { textFragments: true });
     expect(tg).not.toContain("<b>@everyone</b>");
     expect(tg).toContain("&amp; ampersands");
+  });
+});
+
+describe("network failures in words", () => {
+  it("tell a site that answered brokenly from one that could not be reached", () => {
+    expect(describeReason({ kind: "network", detail: "malformed HTTP response (invalid character in chunk size)" })).toMatch(/^the site sent a broken page/);
+    expect(describeReason({ kind: "network", detail: "corrupt compressed body (Z_DATA_ERROR)" })).toMatch(/^the site sent a broken page/);
+    expect(describeReason({ kind: "network", detail: "connection refused" })).toMatch(/^the site could not be reached/);
   });
 });
