@@ -15,6 +15,11 @@ const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])
 /** Zero-width space: breaks `@everyone` and `<@123>` for the mention parser, invisible to a reader. */
 const MENTION_BREAKER = "\u200B";
 
+/** Lone surrogates as U+FFFD: `encodeURIComponent` throws on them, and no platform can send them. */
+export function wellFormed(s: string): string {
+  return s.replace(LONE_SURROGATES, "\uFFFD");
+}
+
 /** Removes controls and bidi overrides, keeping `\n`. Zero-width joiners stay: emoji sequences need them. */
 export function stripControls(s: string): string {
   return s

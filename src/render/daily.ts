@@ -1,10 +1,12 @@
 import type { DailyDigest } from "../digest/types.js";
-import { stripControls, oneLine } from "./clean.js";
+import { oneLine } from "./clean.js";
 import { escapeHtml, htmlHref, htmlLink } from "./html.js";
 import { escapeMarkdown, markdownHref, maskedLink } from "./markdown.js";
+import { httpUrl } from "./href.js";
 import { packMessages } from "./pack.js";
 import type { Target } from "./reply.js";
-import { describeReason, MESSAGE_LIMIT } from "./reply.js";
+import { shorten } from "./shorten.js";
+import { failureLine, MESSAGE_LIMIT } from "./reply.js";
 
 /**
  * A daily digest as the messages one platform sends: a header, one entry per item (title linked
@@ -15,10 +17,12 @@ import { describeReason, MESSAGE_LIMIT } from "./reply.js";
 const TITLE_MAX = 200;
 const SUMMARY_MAX = 400;
 
-const clip = (s: string, max: number) => {
-  const t = oneLine(stripControls(s));
-  return t.length <= max ? t : `${t.slice(0, max - 1)}…`;
-};
+/**
+ * Cleaning only removes characters or folds runs of whitespace, so a bounded prefix decides the clip:
+ * a megabyte summary costs no more than a short one.
+ */
+const CLIP_WINDOW = 8;
+const clip = (s: string, max: number) => shorten(oneLine(s.slice(0, max * CLIP_WINDOW + 64)), max);
 
 type Style = {
   bold: (escaped: string) => string;
@@ -27,7 +31,14 @@ type Style = {
 };
 
 const STYLES: Record<Target, Style> = {
-  plain: { bold: (s) => s, escape: (s) => s, link: (s, url) => (url ? `${s} (${url})` : s) },
+  plain: {
+    bold: (s) => s,
+    escape: (s) => s,
+    link: (s, url) => {
+      const href = httpUrl(url)?.href;
+      return href ? `${s} (${href})` : s;
+    },
+  },
   telegram: {
     bold: (s) => `<b>${s}</b>`,
     escape: escapeHtml,
@@ -49,10 +60,10 @@ const STYLES: Record<Target, Style> = {
 export function renderDaily(digest: DailyDigest, target: Target): string[] {
   const style = STYLES[target];
   const name = clip(digest.feedTitle ?? (digest.kind === "links" ? "Links shared here" : digest.source), TITLE_MAX);
-  const header = `${style.bold(style.escape(`${digest.preview ? "Preview — " : ""}${name}`))} ${style.escape(`· ${digest.day}`)}`;
+  const header = `${style.bold(style.escape(`${digest.preview ? "Preview — " : ""}${name}`))} ${style.escape(`· ${clip(digest.day, TITLE_MAX)}`)}`;
   const parts: string[] = [header];
   if (digest.error) {
-    parts.push(style.escape(`Could not read ${clip(digest.source, TITLE_MAX)}: ${describeReason(digest.error)}.`));
+    parts.push(style.escape(failureLine(`Could not read ${clip(digest.source, TITLE_MAX)}`, digest.error)));
   } else if (digest.items.length === 0) {
     parts.push(style.escape(digest.kind === "links" ? "No links were shared here in the last day." : "No new articles since the last digest."));
   }

@@ -1,3 +1,4 @@
+import { wellFormed } from "./clean.js";
 import { httpUrl } from "./href.js";
 
 /**
@@ -61,9 +62,12 @@ function textDirective(sentence: string): string | null {
   return `${encodePart(sentence.slice(opening[0]!.start, opening[EDGE_WORDS - 1]!.end))},${encodePart(sentence.slice(closing[0]!.start, closing[EDGE_WORDS - 1]!.end))}`;
 }
 
-/** Whitespace as one space (pages are matched as rendered, where runs of whitespace collapse), then encoded. */
+/**
+ * Whitespace as one space (pages are matched as rendered, where runs of whitespace collapse), then
+ * encoded. A lone surrogate (a page can write `&#xD800;`) would make encodeURIComponent throw.
+ */
 function encodePart(text: string): string {
-  return encodeURIComponent(text.replace(/\s+/g, " ")).replace(
+  return encodeURIComponent(wellFormed(text).replace(/\s+/g, " ")).replace(
     DIRECTIVE_SYNTAX,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
   );

@@ -18,8 +18,11 @@ const LEADING_LIST_MARKER = /^(\d+)\.(?=\s)|^\+(?=\s)/;
 
 /** A link target can only hold so much of a 2,000-character message; longer ones are left unlinked. */
 export const MAX_LINK_CHARS = 512;
-/** Characters that would end or confuse a `(<url>)` link target, percent-encoded (servers read `%28` as `(`). */
-const LINK_TARGET_UNSAFE = /[()<>\\`'" ]/g;
+/**
+ * Characters that would end or confuse a `(<url>)` link target, percent-encoded (servers read `%28` as
+ * `(`); `@` too, so that `/@everyone` in a path is no mention (httpUrl has dropped any credentials).
+ */
+const LINK_TARGET_UNSAFE = /[()<>\\`'" @]/g;
 
 export function escapeMarkdown(text: string): string {
   const escaped = text

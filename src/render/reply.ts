@@ -1,5 +1,6 @@
 import type { Digest } from "../summarize/types.js";
 import type { FailReason, InfoText, Reply } from "../types.js";
+import { oneLine, stripControls } from "./clean.js";
 import { DISCORD_MESSAGE_MAX_CHARS, renderDiscord } from "./discord.js";
 import { escapeHtml } from "./html.js";
 import { escapeMarkdown } from "./markdown.js";
@@ -8,6 +9,7 @@ import { renderDaily } from "./daily.js";
 import { packMessages } from "./pack.js";
 import { renderPlain } from "./plain.js";
 import { describeFetchFailure } from "./reasons.js";
+import { shorten } from "./shorten.js";
 import { renderTelegram, TELEGRAM_MESSAGE_MAX_CHARS } from "./telegram.js";
 
 /**
@@ -24,7 +26,7 @@ const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 
 /** What the user typed, said back: a few words at most, however much they typed. */
 const QUOTE_MAX_CHARS = 80;
-const quote = (text: string): string => (text.length <= QUOTE_MAX_CHARS ? text : `${text.slice(0, QUOTE_MAX_CHARS - 1)}…`);
+const quote = (text: string): string => shorten(text, QUOTE_MAX_CHARS);
 
 /** One sentence per failure, in plain words; the renderer escapes it for its target. */
 export function describeReason(reason: FailReason): string {
@@ -79,11 +81,11 @@ const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 function infoText(info: InfoText): string {
   switch (info.kind) {
     case "subscribed":
-      return `Subscribed: ${info.subscription.source} — every day at ${info.subscription.time} (${info.subscription.timezone}). See /subscriptions.`;
+      return `Subscribed: ${shortUrl(info.subscription.source)} — every day at ${quote(info.subscription.time)} (${quote(info.subscription.timezone)}). See /subscriptions.`;
     case "subscriptions":
       return info.subscriptions.length === 0
         ? "This chat has no daily digests. Add one with /subscribe <feed-or-site-url> [HH:MM] [timezone]."
-        : ["Daily digests in this chat:", ...info.subscriptions.map((s, i) => `${i + 1}. ${s.source} — ${s.time} ${s.timezone}`)].join("\n");
+        : ["Daily digests in this chat:", ...info.subscriptions.map((s, i) => `${i + 1}. ${shortUrl(s.source)} — ${quote(s.time)} ${quote(s.timezone)}`)].join("\n");
     case "unsubscribed":
       return info.count === 1 ? "Unsubscribed." : `Unsubscribed from ${info.count} digests.`;
     case "settings":
@@ -91,10 +93,10 @@ function infoText(info: InfoText): string {
         "Settings of this chat:",
         `auto-summaries: ${info.effective.auto ? "on" : "off"}`,
         `digest length: ${info.effective.length}`,
-        `time zone: ${info.effective.timezone}`,
+        `time zone: ${quote(info.effective.timezone)}`,
         `text-fragment links: ${info.effective.fragments ? "on" : "off"}`,
         `engine: ${info.effective.engine === "llm" ? "llm (a language model; every bullet checked against the article)" : "extractive (sentences of the article)"}`,
-        ...(info.effective.engine === "llm" ? [`reply language: ${info.effective.language ?? "auto (the article's)"}`] : []),
+        ...(info.effective.engine === "llm" ? [`reply language: ${info.effective.language === null ? "auto (the article's)" : quote(info.effective.language)}`] : []),
       ].join("\n");
     case "forgotten":
       return "Done: everything Skim stored about this chat is deleted.";
@@ -115,8 +117,25 @@ function infoText(info: InfoText): string {
   }
 }
 
+/** Text for one target: controls and bidi overrides removed (a failure may quote a stranger's URL), then escaped. */
 function escapeFor(target: Target, text: string): string {
-  return target === "telegram" ? escapeHtml(text) : target === "discord" ? escapeMarkdown(text) : text;
+  const clean = stripControls(text);
+  return target === "telegram" ? escapeHtml(clean) : target === "discord" ? escapeMarkdown(clean) : clean;
+}
+
+/** A line of a fixed text longer than this is cut: escaped, it still fits any platform's message. */
+const TEXT_LINE_MAX_CHARS = 300;
+
+/**
+ * A fixed text (a notice, help, a list of subscriptions) as messages within the target's limit,
+ * split between lines, so no escape or entity is ever cut in half.
+ */
+function renderText(text: string, target: Target): string[] {
+  const lines = stripControls(text)
+    .split("\n")
+    .map((line) => escapeFor(target, shorten(line, TEXT_LINE_MAX_CHARS)));
+  // A blank line cannot start or end a message: platforms trim it, and an all-blank message is refused.
+  return packMessages(lines, MESSAGE_LIMIT[target], "\n").map((m) => m.trim()).filter((m) => m !== "");
 }
 
 function renderDigest(digest: Digest, target: Target, options: RenderOptions): string {
@@ -128,21 +147,29 @@ export function renderReply(reply: Reply, target: Target, options: RenderOptions
     case "silence":
       return [];
     case "notice":
-      return [escapeFor(target, sentence(capitalize(describeReason(reply.reason))))];
+      return renderText(sentence(capitalize(describeReason(reply.reason))), target);
     case "info":
-      return [escapeFor(target, infoText(reply.text))];
+      return renderText(infoText(reply.text), target);
     case "daily":
       return reply.digests.flatMap((d) => renderDaily(d, target));
     case "digests": {
       const chosen = reply.fragments === undefined ? options : { ...options, textFragments: reply.fragments };
       const parts = reply.items.map((item) =>
-        "digest" in item ? renderDigest(item.digest, target, chosen) : escapeFor(target, `Could not summarize ${shortUrl(item.url)}: ${describeReason(item.reason)}.`),
+        "digest" in item ? renderDigest(item.digest, target, chosen) : escapeFor(target, failureLine(`Could not summarize ${shortUrl(item.url)}`, item.reason)),
       );
       return packMessages(parts, MESSAGE_LIMIT[target]);
     }
   }
 }
 
+/** A failure can quote what a site sent (a host, a content type): the line stays short whatever it holds. */
+const FAILURE_LINE_MAX_CHARS = 600;
+
+/** "<what>: <why>." on one line, clipped; the caller escapes it for its target. */
+export function failureLine(what: string, reason: FailReason): string {
+  return shorten(oneLine(`${what}: ${describeReason(reason)}.`), FAILURE_LINE_MAX_CHARS);
+}
+
 /** Addresses are quoted back in failures; a hostile one is not allowed to fill the message. */
 const MAX_QUOTED_URL_CHARS = 200;
-const shortUrl = (url: string) => (url.length <= MAX_QUOTED_URL_CHARS ? url : `${url.slice(0, MAX_QUOTED_URL_CHARS - 1)}…`);
+const shortUrl = (url: string) => shorten(url, MAX_QUOTED_URL_CHARS);

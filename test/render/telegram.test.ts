@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { oneLine } from "../../src/render/clean.js";
 import { renderTelegram } from "../../src/render/telegram.js";
 import type { Digest } from "../../src/summarize/types.js";
+import { parseTelegramHtml } from "../support/markup.js";
 import { escapeHeavyDigest, FORBIDDEN_CONTROLS, HOSTILE_STRINGS, hostileDigest, hugeDigest, normalDigest } from "./digests.js";
 
 const ON = { textFragments: true };
@@ -12,59 +13,6 @@ const ALL: Array<[string, Digest]> = [
   ["huge", hugeDigest],
   ["escape-heavy", escapeHeavyDigest],
 ];
-
-/** Tags Telegram's HTML parse mode accepts (https://core.telegram.org/bots/api#html-style). */
-const ALLOWED_TAGS = new Set(["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote", "tg-spoiler", "span", "tg-emoji"]);
-const NAMED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"' };
-/** A tag, an entity, a run of plain text, or (anything else) one stray character. */
-const TOKEN = /<(\/?)([a-z-]+)((?:\s+[a-z-]+="[^"<>]*")*)\s*>|&(?:([a-z]+)|#(\d+)|#x([0-9a-f]+));|([^<>&]+)|([\s\S])/giy;
-
-type Parsed = { text: string; links: string[] };
-
-/**
- * Parses Telegram HTML as strictly as Telegram does, or stricter: only allowed tags, every tag closed
- * in order, no stray `<`, `>` or `&`, only the four named entities, and links only to http(s).
- * Returns the text a reader sees and the links' targets.
- */
-function parseTelegramHtml(html: string): Parsed {
-  const stack: string[] = [];
-  const links: string[] = [];
-  let text = "";
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(html); m !== null; m = TOKEN.exec(html)) {
-    const [, closing, tag, attrs, named, decimal, hex, plain, stray] = m;
-    if (stray !== undefined) throw new Error(`stray ${JSON.stringify(stray)} at ${m.index}`);
-    if (plain !== undefined) text += plain;
-    else if (named !== undefined) {
-      const c = NAMED_ENTITIES[named];
-      if (c === undefined) throw new Error(`unknown entity &${named};`);
-      text += c;
-    } else if (decimal !== undefined || hex !== undefined) {
-      text += String.fromCodePoint(decimal !== undefined ? Number(decimal) : parseInt(hex ?? "", 16));
-    } else if (tag !== undefined) {
-      const name = tag.toLowerCase();
-      if (!ALLOWED_TAGS.has(name)) throw new Error(`tag <${name}> is not allowed`);
-      if (closing === "/") {
-        if (stack.pop() !== name) throw new Error(`</${name}> closes nothing open`);
-      } else {
-        stack.push(name);
-        if (name === "a") links.push(hrefOf(attrs ?? ""));
-        else if (attrs !== undefined && attrs.trim() !== "") throw new Error(`<${name}> takes no attributes here`);
-      }
-    }
-  }
-  if (stack.length > 0) throw new Error(`unclosed <${stack.join("><")}>`);
-  return { text, links };
-}
-
-function hrefOf(attrs: string): string {
-  const m = /^\s+href="([^"]*)"$/.exec(attrs);
-  if (m?.[1] === undefined) throw new Error(`<a${attrs}> needs exactly one href`);
-  const href = m[1].replace(/&(amp|lt|gt|quot);/g, (_, n: string) => NAMED_ENTITIES[n] ?? "");
-  if (/&(?!amp;|lt;|gt;|quot;)/.test(m[1])) throw new Error(`bare & in href ${m[1]}`);
-  if (!/^https?:\/\//.test(href) || !URL.canParse(href)) throw new Error(`href ${href} is not an http(s) URL`);
-  return href;
-}
 
 describe("the test's own HTML checker", () => {
   it.each(["<b>x", "<b>x</i>", "<script>x</script>", "a < b", "a > b", "AT&T", "&nbsp;", '<a href="javascript:x">y</a>', "<a>y</a>"])(
