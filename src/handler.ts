@@ -249,6 +249,8 @@ async function digestLink(url: string, key: string, length: SummaryLength | unde
     const started = performance.now();
     const digest = await write(article.value, key, length, deps);
     deps.metrics?.summarizeSeconds((performance.now() - started) / 1000);
+    // A page with text but not one sentence to quote (a link list, an app shell): a title alone is no digest.
+    if (digest.bullets.length === 0) return { url, reason: { kind: "not-article" } };
     return { url, digest };
   } catch (err) {
     // A bug, not an expected failure: the log gets the details, the chat a short apology.

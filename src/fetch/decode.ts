@@ -5,6 +5,8 @@
  * unknown labels are skipped and undecodable bytes become U+FFFD.
  */
 
+import { isUtf8 } from "node:buffer";
+
 /** How far into the document a charset declaration is looked for, as browsers do. */
 const PRESCAN_BYTES = 4096;
 
@@ -64,6 +66,12 @@ function fromXmlDeclaration(head: string): string | undefined {
   return encodingFor(match?.[1]);
 }
 
+/** No byte above 0x7f: the same text in every ASCII-compatible charset, so nothing to contradict. */
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) return false;
+  return true;
+}
+
 function decodeWith(encoding: string, bytes: Uint8Array): string | undefined {
   if (encoding === "utf-8") {
     // Buffer's UTF-8 decoder is several times faster than TextDecoder's on Node 20 and also
@@ -79,18 +87,25 @@ function decodeWith(encoding: string, bytes: Uint8Array): string | undefined {
   }
 }
 
-/** The charset a page's bytes are in, by the browser's order of evidence. */
+/**
+ * The charset a page's bytes are in, by the browser's order of evidence — except that a header the
+ * bytes contradict loses (servers are often configured once for a whole site, pages are not):
+ * - a legacy charset in the header, for bytes that are valid UTF-8 and not plain ASCII: UTF-8
+ *   (legacy text is virtually never valid UTF-8 by accident, and the reverse reads as mojibake);
+ * - UTF-8 in the header, for bytes that are not valid UTF-8: the page's own declaration, if any.
+ */
 export function sniffCharset(bytes: Uint8Array, contentTypeHeader?: string): string {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PRESCAN_BYTES)).toString(
     "latin1",
   );
-  return (
-    fromBom(bytes) ??
-    encodingFor(charsetParam(contentTypeHeader)) ??
-    fromMeta(head) ??
-    fromXmlDeclaration(head) ??
-    "utf-8"
-  );
+  const bom = fromBom(bytes);
+  if (bom !== undefined) return bom;
+  const declared = () => fromMeta(head) ?? fromXmlDeclaration(head);
+  const header = encodingFor(charsetParam(contentTypeHeader));
+  if (header === undefined) return declared() ?? "utf-8";
+  if (header.startsWith("utf-16")) return header;
+  if (header === "utf-8") return isUtf8(bytes) ? header : (declared() ?? header);
+  return !isAscii(bytes) && isUtf8(bytes) ? "utf-8" : header;
 }
 
 /** Bytes in a known charset to text; undecodable input falls back to UTF-8 with U+FFFD. */

@@ -13,6 +13,11 @@ export const LENGTH_SENTENCES: Record<SummaryLength, number> = { short: 2, mediu
 export const MAX_SENTENCES = 10;
 /** A bullet longer than this is cut at a word boundary: run-ons and unpunctuated text stay readable. */
 export const MAX_BULLET_CHARS = 400;
+/**
+ * Text past this is not read (about 150,000 words, a long book): the sentences that carry an
+ * article are near its start, and the cost of a digest stays bounded whatever a page holds.
+ */
+export const MAX_TEXT_CHARS = 1_000_000;
 const KEYWORDS = 5;
 const WORDS_PER_MINUTE = 230;
 
@@ -26,9 +31,10 @@ export type SummaryInput = Partial<Omit<Article, "text">> & { text: string; url?
  * Pure and synchronous; the same input always gives the same digest.
  */
 export function summarize(input: SummaryInput, options: SummarizeOptions = {}): Digest {
-  const lang = input.lang ? baseLanguage(input.lang) : detectLanguage(input.text);
+  const text = readablePart(input.text);
+  const lang = input.lang ? baseLanguage(input.lang) : detectLanguage(text);
   const language = languageFor(lang);
-  const sentences = splitSentences(input.text, lang).flatMap(splitGluedPrompt);
+  const sentences = splitSentences(text, lang).flatMap(splitGluedPrompt);
   const eligible = sentences.map(isCandidate);
   const count = Math.max(1, Math.min(MAX_SENTENCES, options.sentences ?? LENGTH_SENTENCES[options.length ?? "medium"]));
   const chosen = selectSentences({ sentences, eligible, count, language, title: input.title ?? null, ...(options.weights ? { weights: options.weights } : {}) });
@@ -41,8 +47,16 @@ export function summarize(input: SummaryInput, options: SummarizeOptions = {}): 
     lang: input.lang ?? (lang || null),
     readingMinutes: Math.max(1, Math.round(wordCount(input.text) / WORDS_PER_MINUTE)),
     bullets: chosen.map((i) => capBullet(sentences[i]!)),
-    keywords: keywords(input.text, input.title ?? null, language),
+    keywords: keywords(text, input.title ?? null, language),
   };
+}
+
+/** The first MAX_TEXT_CHARS of the text, ending at whitespace where there is some to end at. */
+function readablePart(text: string): string {
+  if (text.length <= MAX_TEXT_CHARS) return text;
+  const head = text.slice(0, MAX_TEXT_CHARS);
+  const lastSpace = head.search(/\s\S*$/);
+  return lastSpace > MAX_TEXT_CHARS / 2 ? head.slice(0, lastSpace) : head;
 }
 
 /** Short lines without a final stop are headings, labels or captions: a digest quotes sentences. */
@@ -58,7 +72,8 @@ function isCandidate(sentence: string): boolean {
 export function capBullet(sentence: string, max = MAX_BULLET_CHARS): string {
   const s = sentence.trim();
   if (s.length <= max) return s;
-  const room = s.slice(0, max - 1); // one character is left for the ellipsis
+  // One character is left for the ellipsis; a surrogate pair is kept whole or dropped.
+  const room = s.slice(0, /[\uD800-\uDBFF]/.test(s.charAt(max - 2)) ? max - 2 : max - 1);
   const endsAtBoundary = /\s/.test(s[max - 1] ?? " ");
   const lastSpace = room.search(/\s\S*$/);
   // Text without spaces (CJK, a long address) can only be cut where it is full.

@@ -57,6 +57,21 @@ describe("decodeBody", () => {
     expect(r.text).toContain("Привет");
   });
 
+  it("does not believe a header the bytes contradict", () => {
+    // A site-wide latin-1 header on a page written in UTF-8: read as latin-1 it would be mojibake.
+    const utf8 = Buffer.from('<meta charset="utf-8"><p>Zürich, Привет, 日本</p>');
+    expect(decodeBody(utf8, "text/html; charset=iso-8859-1")).toEqual({ text: '<meta charset="utf-8"><p>Zürich, Привет, 日本</p>', charset: "utf-8" });
+    expect(decodeBody(Buffer.from("<p>Zürich</p>"), "text/html; charset=windows-1251").text).toBe("<p>Zürich</p>");
+    // A UTF-8 header on a page in windows-1251 that says so itself.
+    const legacy = decodeBody(encoded('<meta charset="windows-1251"><p>', WORDS.russian1251, "</p>"), "text/html; charset=utf-8");
+    expect(legacy).toEqual({ text: '<meta charset="windows-1251"><p>Привет</p>', charset: "windows-1251" });
+    // ...and one that does not: nothing better to go on than the header, bad bytes become U+FFFD.
+    expect(decodeBody(encoded("<p>", WORDS.russian1251, "</p>"), "text/html; charset=utf-8").text).toBe(`<p>${"\uFFFD".repeat(6)}</p>`);
+    // Bytes the header's charset explains are left to it, even when they would also be valid UTF-8 as ASCII.
+    expect(decodeBody(Buffer.from("<p>plain</p>"), "text/html; charset=koi8-r").charset).toBe("koi8-r");
+    expect(decodeBody(encoded("<p>", WORDS.latin1, "</p>"), "text/html; charset=iso-8859-1").text).toBe("<p>café</p>");
+  });
+
   it("lets a BOM win over the header and drops it", () => {
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("Привет")]);
     expect(decodeBody(bytes, "text/html; charset=windows-1251")).toEqual({ text: "Привет", charset: "utf-8" });

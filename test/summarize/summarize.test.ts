@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { extractArticle } from "../../src/extract/index.js";
-import { capBullet, MAX_BULLET_CHARS, summarize } from "../../src/summarize/index.js";
+import { capBullet, MAX_BULLET_CHARS, MAX_TEXT_CHARS, summarize } from "../../src/summarize/index.js";
 
 const seed = readFileSync(join(import.meta.dirname, "../fixtures/text/atacms-article.txt"), "utf8");
 const squash = (s: string) => s.replace(/\s+/g, " ");
@@ -72,6 +72,20 @@ describe("summarize", () => {
     expect(capped).toBe("alpha beta…");
     expect(capBullet("a".repeat(500)).length).toBe(MAX_BULLET_CHARS);
     expect(capBullet("short", 400)).toBe("short");
+    // An emoji is never cut in half (half a surrogate pair cannot be sent).
+    for (const max of [10, 11]) expect(capBullet("😀".repeat(300), max)).toMatch(/^(?:😀)+…$/u);
+  });
+
+  it("reads at most a million characters of a text, in bounded time, and still counts all of it for reading time", () => {
+    const sentence = "The council approved the budget for schools and roads after a long debate on Tuesday. ";
+    const head = sentence.repeat(Math.ceil(MAX_TEXT_CHARS / sentence.length) + 10);
+    const tail = "Zeppelins zeppelin zeppelins over the zeppelin field, zeppelin makers said. ".repeat(20_000);
+    const started = performance.now();
+    const digest = summarize({ text: head + tail });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(digest.bullets.length).toBe(3);
+    expect(digest.bullets.join(" ") + digest.keywords.join(" ")).not.toMatch(/zeppelin/i);
+    expect(digest.readingMinutes).toBeGreaterThan((head.length + tail.length) / 6 / 230 / 2);
   });
 
   it("summarizes other languages with their own stemmers and stop words", () => {
