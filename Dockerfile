@@ -8,7 +8,6 @@ COPY bin ./bin
 COPY config ./config
 COPY src ./src
 COPY adapters ./adapters
-COPY scripts ./scripts
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

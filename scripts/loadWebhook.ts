@@ -15,7 +15,7 @@
  * Each scenario runs PASSES times, alternated with the others; the table shows the median pass.
  * Every message must be answered exactly once in every pass (exit code 1 otherwise). Each run
  * has a schema of its own, dropped at the end. Without a reachable PostgreSQL it says so and skips.
- * Runs alone as `npm run build && node dist/scripts/loadWebhook.js`.
+ * Runs alone as `npm run build:scripts && node dist/scripts/loadWebhook.js`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
