@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: extraction speed and memory on the shared dev set, Skim beside Mozilla
  * Readability on linkedom in the same run — in process (per page) and as whole processes — then
- * the chat load tests (long polling; webhook mode on PostgreSQL with one and two processes).
+ * the chat load tests (long polling; webhook mode on PostgreSQL with one and two processes), and last
+ * the soak test (10,000 mixed messages to one process: no crash, each answered once, no leak).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -177,6 +178,10 @@ function main(): void {
   const [start, bare] = timeProcesses([[skimBin, "extract", plainFiles[0]!], [join(here, "lib/noop.js")]], 9);
   print(`\nskim extract, one page      median ${start!.medianMs.toFixed(0)} ms (node itself: ${bare!.medianMs.toFixed(0)} ms)`);
   rmSync(plainDir, { recursive: true, force: true });
+  // Last, as it takes minutes: a failure there leaves every figure above printed.
+  const soak = spawnSync(process.execPath, [join(here, "soak.js")], { encoding: "utf8", maxBuffer: 1 << 24 });
+  process.stdout.write(soak.stdout);
+  if (soak.status !== 0) throw new Error(`soak test failed (figures above): ${soak.stderr || `exit code ${soak.status}`}`);
 }
 
 main();
