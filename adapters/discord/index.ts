@@ -116,8 +116,18 @@ export function createDiscordAdapter(core: Core, config: DiscordConfig): Adapter
   client.on(Events.InteractionCreate, (i) => void onInteraction(i).catch((err: unknown) => log("interaction", err)));
   client.on(Events.Error, (err) => log("client", err));
   // Removed from a server, or a channel deleted: what Skim stored for those channels goes too.
+  // discord.js empties a guild's channel cache before it emits GuildDelete, so the ids are noted
+  // as the packet arrives. An outage (`unavailable: true`) is no removal: nothing is deleted.
+  const leaving = new Map<string, string[]>();
+  client.on(Events.Raw, (packet: unknown) => {
+    const removed = guildRemoval(packet);
+    const guild = removed === null ? undefined : client.guilds.cache.get(removed);
+    if (guild) leaving.set(guild.id, [...guild.channels.cache.keys()]);
+  });
   client.on(Events.GuildDelete, (guild) => {
-    for (const id of guild.channels.cache.keys()) void core.forgetChat(`discord:${id}`).catch((err: unknown) => log("forget", err));
+    const ids = leaving.get(guild.id) ?? [...guild.channels.cache.keys()];
+    leaving.delete(guild.id);
+    for (const id of ids) void core.forgetChat(`discord:${id}`).catch((err: unknown) => log("forget", err));
   });
   client.on(Events.ChannelDelete, (channel) => void core.forgetChat(`discord:${channel.id}`).catch((err: unknown) => log("forget", err)));
 
@@ -152,4 +162,13 @@ export function createDiscordAdapter(core: Core, config: DiscordConfig): Adapter
     },
     finished: new Promise<void>(() => {}),
   };
+}
+
+/** The guild id of a GUILD_DELETE dispatch that removes Skim from a server (not an outage), else null. */
+function guildRemoval(packet: unknown): string | null {
+  if (typeof packet !== "object" || packet === null) return null;
+  const { t, d } = packet as { t?: unknown; d?: unknown };
+  if (t !== "GUILD_DELETE" || typeof d !== "object" || d === null) return null;
+  const { id, unavailable } = d as { id?: unknown; unavailable?: unknown };
+  return typeof id === "string" && unavailable !== true ? id : null;
 }
