@@ -47,6 +47,26 @@ export const baseLanguage = (tag: string | null | undefined): string => (tag ?? 
 /** Longer than any word of the languages stemmed ("Donaudampfschifffahrtsgesellschaftskapitän" is 42). */
 export const MAX_STEMMED_CHARS = 64;
 
+/**
+ * Stems remembered per language: text repeats its words (Zipf), and natural's stemmers cost
+ * microseconds a word — most of a digest's time on a long article. Bounded: a page of a million
+ * distinct words empties the cache rather than growing it.
+ */
+const STEM_CACHE_ENTRIES = 50_000;
+
+function memoized(stem: (w: string) => string): (w: string) => string {
+  const cache = new Map<string, string>();
+  return (w) => {
+    let s = cache.get(w);
+    if (s === undefined) {
+      if (cache.size >= STEM_CACHE_ENTRIES) cache.clear();
+      s = stem(w);
+      cache.set(w, s);
+    }
+    return s;
+  };
+}
+
 export function languageFor(tag: string | null | undefined): Language {
   const requested = baseLanguage(tag);
   const code = requested in SPECS ? requested : "en";
@@ -60,7 +80,7 @@ export function languageFor(tag: string | null | undefined): Language {
     code,
     // natural's stemmers take quadratic time on long runs such as "1111…1x" (seconds at 20,000
     // characters); no word of any language is that long, so such a token is kept as it is.
-    stem: stemmer ? (w) => (w.length > MAX_STEMMED_CHARS ? w : stemmer.stem(w)) : identity,
+    stem: stemmer ? memoized((w) => (w.length > MAX_STEMMED_CHARS ? w : stemmer.stem(w))) : identity,
     stopwords,
     segmentWords: spec.segmentWords === true,
   };
