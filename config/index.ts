@@ -13,6 +13,8 @@ export type Config = {
   logFormat: LogFormat;
   fetch: FetchConfig;
   render: RenderConfig;
+  /** Worker threads for the extractor; 0: in the main thread. */
+  extract: { workers: number };
   /** Adapters to run; null means "those with tokens, else the console". */
   adapters: AdapterName[] | null;
   telegram: { token: string; apiRoot: string; webhook: { url: string; secret: string } | null } | null;
@@ -254,6 +256,12 @@ export const variables = {
     parse: int(0, 5),
     fallback: 5,
   },
+  SKIM_EXTRACT_WORKERS: {
+    doc: "Worker threads that extract articles, off the chat's event loop, each page within 10 s and 768 MB; 0 extracts in the main thread.",
+    example: "1",
+    parse: int(0, 16),
+    fallback: 1,
+  },
   SKIM_TEXT_FRAGMENTS: {
     doc: "Link each digest bullet to its sentence in the article with a text-fragment URL (#:~:text=).",
     example: "true",
@@ -462,6 +470,7 @@ export function parseConfig(env: Env): Config {
       concurrency: v.SKIM_FETCH_CONCURRENCY,
     },
     render: { textFragments: v.SKIM_TEXT_FRAGMENTS },
+    extract: { workers: v.SKIM_EXTRACT_WORKERS },
     adapters: v.SKIM_ADAPTERS,
     databaseUrl: v.DATABASE_URL,
     dataDir: v.SKIM_DATA_DIR,

@@ -49,9 +49,11 @@ const STUCK_MS = 60_000;
 /**
  * After the first MEMORY_MARK messages and after the last, no new message until every answer due is
  * in, then this long at rest, before reading Skim's memory: the two readings are taken alike, not one
- * mid-load and one idle. The last rest also gives late, duplicate or unwanted replies time to come.
+ * mid-load and one idle. Twelve seconds, because V8 hands freed heap pages back only after several
+ * idle seconds (its memory reducer): read sooner, RSS measures when the last GC ran, not a leak. The
+ * last rest also gives late, duplicate or unwanted replies time to come.
  */
-const QUIET_MS = 5_000;
+const QUIET_MS = 12_000;
 const DEADLINE_MS = 40 * 60_000;
 /** RSS at the end may exceed its level after the first MEMORY_MARK messages by this share at most. */
 const MEMORY_MARK = Math.min(1_000, Math.floor(MESSAGES / 10));

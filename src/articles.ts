@@ -1,4 +1,4 @@
-import { extractArticle } from "./extract/index.js";
+import { extractInline, type Extract } from "./extract/pool.js";
 import type { Article } from "./extract/types.js";
 import { fetchPage } from "./fetch/index.js";
 import type { FetchOptions, FetchResult } from "./fetch/types.js";
@@ -22,21 +22,34 @@ export type ArticleCacheOptions = {
   /** How long a failure is remembered, so a broken link is not fetched again by every click. */
   failureTtlMs: number;
   maxEntries: number;
+  /**
+   * Characters of article text the cache holds at most, counted per entry: pages strangers link
+   * can each hold megabytes, so a count of entries alone does not bound the memory.
+   */
+  maxChars: number;
 };
 
-export const DEFAULT_CACHE: ArticleCacheOptions = { ttlMs: 60 * 60_000, failureTtlMs: 60_000, maxEntries: 1_000 };
+export const DEFAULT_CACHE: ArticleCacheOptions = { ttlMs: 60 * 60_000, failureTtlMs: 60_000, maxEntries: 1_000, maxChars: 50_000_000 };
 
 const cacheKey = (url: string) => `article:${url}`;
+/** Expired pages leave the shared cache every so many writes: it would otherwise grow for ever. */
+const PRUNE_EVERY_WRITES = 200;
 
-type Entry = { result: Result<Article & { url: string }, FailReason>; expires: number };
+type Entry = { result: Result<Article & { url: string }, FailReason>; expires: number; chars: number };
+
+/** What an entry weighs: its text, and the same text again as paragraphs. */
+const charsOf = (result: Entry["result"]): number =>
+  result.ok ? result.value.text.length + result.value.paragraphs.reduce((n, p) => n + p.length, 0) : 0;
 
 export type ArticleDeps = {
   fetchOptions: FetchOptions;
   log: Logger;
   /** A shared cache behind the in-process one: processes on one database fetch a page once. */
-  store?: Pick<Store, "cacheGet" | "cachePut">;
+  store?: Pick<Store, "cacheGet" | "cachePut" | "cachePrune">;
   metrics?: Pick<Metrics, "cache" | "fetchSeconds">;
   fetch?: (url: string, options: FetchOptions) => Promise<FetchResult>;
+  /** The extractor, off the event loop in production (see extract/pool.ts); in this thread by default. */
+  extract?: Extract;
   now?: () => number;
   cache?: Partial<ArticleCacheOptions>;
 };
@@ -65,6 +78,7 @@ export function createArticleReader(deps: ArticleDeps): ReadArticle & { stats: (
   const options = { ...DEFAULT_CACHE, ...deps.cache };
   const now = deps.now ?? Date.now;
   const fetchOne = deps.fetch ?? fetchPage;
+  const extract = deps.extract ?? extractInline;
   // Strangers decide how many links arrive at once: the process decides how many it fetches.
   const gate = createGate(deps.fetchOptions.concurrency);
   const fetch = (url: string, o: FetchOptions) => gate(() => fetchOne(url, o));
@@ -73,14 +87,27 @@ export function createArticleReader(deps: ArticleDeps): ReadArticle & { stats: (
   const inFlight = new Map<string, Promise<Entry["result"]>>();
   let fetches = 0;
   let hits = 0;
+  let cachedChars = 0;
+  let storeWrites = 0;
+
+  const forget = (key: string) => {
+    const old = cache.get(key);
+    if (old === undefined) return;
+    cachedChars -= old.chars;
+    cache.delete(key);
+  };
 
   const remember = (keys: readonly string[], result: Entry["result"]) => {
     const expires = now() + (result.ok ? options.ttlMs : options.failureTtlMs);
+    const chars = charsOf(result);
+    // A page larger than the whole cache is served, not kept.
+    if (chars > options.maxChars) return;
     for (const key of new Set(keys)) {
-      cache.delete(key);
-      cache.set(key, { result, expires });
+      forget(key);
+      cache.set(key, { result, expires, chars });
+      cachedChars += chars;
     }
-    while (cache.size > options.maxEntries) cache.delete(cache.keys().next().value!);
+    while (cache.size > options.maxEntries || cachedChars > options.maxChars) forget(cache.keys().next().value!);
   };
 
   const load = async (url: string, key: string): Promise<Entry["result"]> => {
@@ -98,7 +125,12 @@ export function createArticleReader(deps: ArticleDeps): ReadArticle & { stats: (
       remember([key], page);
       return page;
     }
-    const article = extractArticle({ body: page.value.body, url: page.value.url, contentType: page.value.contentType });
+    const extracted = await extract({ body: page.value.body, url: page.value.url, contentType: page.value.contentType });
+    if (!extracted.ok) {
+      remember([key], extracted);
+      return extracted;
+    }
+    const article = extracted.value;
     const wall = detectWall(article);
     const result: Entry["result"] = wall
       ? fail({ kind: "wall", wall })
@@ -111,8 +143,10 @@ export function createArticleReader(deps: ArticleDeps): ReadArticle & { stats: (
     if (result.ok && deps.store) {
       const expires = now() + options.ttlMs;
       const json = JSON.stringify(result.value);
-      await Promise.all([...new Set(keys)].map((k) => deps.store!.cachePut(cacheKey(k), json, expires))).catch((err: unknown) =>
-        deps.log.warn(`cache write failed: ${err instanceof Error ? err.message : String(err)}`),
+      const store = deps.store;
+      const prune = ++storeWrites % PRUNE_EVERY_WRITES === 0;
+      await Promise.all([...[...new Set(keys)].map((k) => store.cachePut(cacheKey(k), json, expires)), ...(prune ? [store.cachePrune(now())] : [])]).catch(
+        (err: unknown) => deps.log.warn(`cache write failed: ${err instanceof Error ? err.message : String(err)}`),
       );
     }
     return result;
@@ -138,6 +172,9 @@ export function createArticleReader(deps: ArticleDeps): ReadArticle & { stats: (
     const cached = cache.get(key);
     if (cached && cached.expires > now()) {
       hits++;
+      // Used again: now the most recently used.
+      cache.delete(key);
+      cache.set(key, cached);
       deps.metrics?.cache(true);
       return cached.result;
     }

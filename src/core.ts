@@ -1,3 +1,4 @@
+import { createExtractPool } from "./extract/pool.js";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Config } from "../config/index.js";
@@ -88,7 +89,9 @@ export async function createRuntime(
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? noMetrics;
   const store = await openStore(config.databaseUrl, { dataDir: config.dataDir });
-  const readArticle = createArticleReader({ fetchOptions: config.fetch, log, store, metrics });
+  // Pages strangers link are parsed off the event loop: a hostile one costs a worker, not every chat's replies.
+  const pool = config.extract.workers > 0 ? createExtractPool({ workers: config.extract.workers, log }) : null;
+  const readArticle = createArticleReader({ fetchOptions: config.fetch, log, store, metrics, ...(pool ? { extract: pool.extract } : {}) });
   const summarize = createSummarizer({ llm: config.llm, store, log, now, ...(options.complete ? { complete: options.complete } : {}) });
   const build = (sub: Parameters<typeof buildDigest>[0], day: string, at: number, preview: boolean) =>
     buildDigest(sub, day, at, preview, { store, readArticle, fetchOptions: config.fetch, log, maxItems: config.digests.maxItems, summarize });
@@ -172,6 +175,9 @@ export async function createRuntime(
           return delivery;
         },
       }),
-    close: () => store.close(),
+    close: async () => {
+      await pool?.close();
+      await store.close();
+    },
   };
 }

@@ -36,6 +36,8 @@ export type Incoming = {
 export type FailReason =
   | FetchFailure
   | { kind: "not-article" }
+  /** The page outlived the extractor's deadline or memory (a page built to hurt a parser). */
+  | { kind: "too-complex" }
   | { kind: "wall"; wall: "paywall" | "consent" | "login" }
   | { kind: "rate-limited" }
   | { kind: "no-input" }

@@ -33,6 +33,8 @@ export function describeReason(reason: FailReason): string {
   switch (reason.kind) {
     case "not-article":
       return "that page has no article text to summarize";
+    case "too-complex":
+      return "that page is too large or too complex to read";
     case "wall":
       return reason.wall === "paywall"
         ? "the article is behind a paywall, so there is nothing to summarize"

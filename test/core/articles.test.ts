@@ -49,6 +49,36 @@ describe("article reader", () => {
   });
 });
 
+describe("article cache bounds", () => {
+  const story = (words: number) => `<html><body><article><p>${"The council approved the budget on Tuesday. ".repeat(words)}</p></article></body></html>`;
+
+  it("holds at most maxChars of article text: big pages push older ones out, one bigger than the cache is served uncached", async () => {
+    const fetched: string[] = [];
+    const fetch = async (url: string): Promise<FetchResult> => {
+      fetched.push(url);
+      return page(story(url.includes("huge") ? 200 : 10), url);
+    };
+    // A 10-sentence story is ~440 characters of text (880 with its paragraphs): two fit, three do not.
+    const read = createArticleReader({ fetchOptions: parseConfig({}).fetch, log: createLogger("silent"), fetch, cache: { maxChars: 2_000 } });
+    for (const u of ["https://x.example/a", "https://x.example/b", "https://x.example/a"]) expect((await read(u)).ok).toBe(true);
+    expect(fetched).toEqual(["https://x.example/a", "https://x.example/b"]);
+    await read("https://x.example/c"); // pushes out b, the least recently used
+    await read("https://x.example/a");
+    await read("https://x.example/b");
+    expect(fetched).toEqual(["https://x.example/a", "https://x.example/b", "https://x.example/c", "https://x.example/b"]);
+    for (let i = 0; i < 2; i++) expect((await read("https://x.example/huge")).ok).toBe(true);
+    expect(fetched.filter((u) => u.endsWith("/huge"))).toHaveLength(2);
+  });
+
+  it("prunes expired pages from the shared cache as it writes, so the table does not grow for ever", async () => {
+    let prunes = 0;
+    const store = { cacheGet: async () => null, cachePut: async () => {}, cachePrune: async () => (prunes++, 0) };
+    const read = createArticleReader({ fetchOptions: parseConfig({}).fetch, log: createLogger("silent"), store, fetch: async (url) => page(story(5), url) });
+    for (let i = 0; i < 450; i++) await read(`https://x.example/${i}`);
+    expect(prunes).toBe(2);
+  });
+});
+
 describe("detectWall", () => {
   it("calls a flagged teaser a paywall, and keeps a full article that mentions cookies", () => {
     const teaser = extractArticle({

@@ -57,6 +57,7 @@ const failReason: fc.Arbitrary<FailReason> = fc.oneof(
   fc.record({ kind: fc.constant("no-subscription" as const), which: anyText }),
   fc.constantFrom<FailReason>(
     { kind: "not-article" },
+    { kind: "too-complex" },
     { kind: "rate-limited" },
     { kind: "no-input" },
     { kind: "admin-only" },
