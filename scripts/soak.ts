@@ -27,11 +27,12 @@
 import { spawn } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { createServer as createTcpServer, type AddressInfo, type Socket } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import WebSocket from "ws";
 import { startFakeTelegram, type RecordedCall } from "../test/fakes/telegram.js";
 
 const MESSAGES = Number(process.env["SOAK_MESSAGES"] ?? 10_000);
@@ -49,11 +50,11 @@ const STUCK_MS = 60_000;
 /**
  * After the first MEMORY_MARK messages and after the last, no new message until every answer due is
  * in, then this long at rest, before reading Skim's memory: the two readings are taken alike, not one
- * mid-load and one idle. Twelve seconds, because V8 hands freed heap pages back only after several
- * idle seconds (its memory reducer): read sooner, RSS measures when the last GC ran, not a leak. The
- * last rest also gives late, duplicate or unwanted replies time to come.
+ * mid-load and one idle: longer than the extract worker's idle recycling (5 s), and each reading is
+ * taken after a full GC in Skim (fullGc), else it measures when V8 last collected, not what Skim
+ * holds. The last rest also gives late, duplicate or unwanted replies time to come.
  */
-const QUIET_MS = 12_000;
+const QUIET_MS = 8_000;
 const DEADLINE_MS = 40 * 60_000;
 /** RSS at the end may exceed its level after the first MEMORY_MARK messages by this share at most. */
 const MEMORY_MARK = Math.min(1_000, Math.floor(MESSAGES / 10));
@@ -294,6 +295,16 @@ async function startPages(): Promise<PageServer> {
 // ---------------------------------------------------------------------------------------------------
 // Skim, watched
 
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createTcpServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
 /** CPU seconds (user + system) the process has used so far. */
 function cpuSeconds(pid: number): number | null {
   try {
@@ -377,14 +388,27 @@ function outcome(call: RecordedCall): string {
 
 // ---------------------------------------------------------------------------------------------------
 
+/** The main thread's V8 heap, from Skim's own /metrics (the extract worker's heap is apart). */
+async function heapOf(port: number): Promise<{ usedMb: number; totalMb: number } | null> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? NaN) / 2 ** 20;
+    return { usedMb: value("skim_process_nodejs_heap_size_used_bytes"), totalMb: value("skim_process_nodejs_heap_size_total_bytes") };
+  } catch {
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   const pages = await startPages();
   const fake = await startFakeTelegram();
   const dataDir = mkdtempSync(join(tmpdir(), "skim-soak-"));
   const bin = fileURLToPath(new URL("../../bin/skim.js", import.meta.url));
   const messages = plan(pages.base);
+  const metricsPort = await freePort();
   const logs = logWatcher();
-  const child = spawn(process.execPath, [bin, "run"], {
+  // `--inspect-port=0`: the inspector stays off until SIGUSR1 (see fullGc); then on a free port.
+  const child = spawn(process.execPath, ["--inspect-port=0", bin, "run"], {
     env: {
       PATH: process.env["PATH"] ?? "",
       TELEGRAM_BOT_TOKEN: fake.token,
@@ -395,11 +419,45 @@ async function main(): Promise<void> {
       SKIM_LOG_FORMAT: "json",
       SKIM_DATA_DIR: dataDir,
       SKIM_FETCH_TIMEOUT_MS: String(FETCH_TIMEOUT_MS),
+      PORT: String(metricsPort),
     },
     cwd: dataDir,
     stdio: ["ignore", "ignore", "pipe"],
   });
-  child.stderr!.on("data", logs.feed);
+  let inspectorUrl: string | null = null;
+  child.stderr!.on("data", (chunk: Buffer) => {
+    const text = chunk.toString("utf8");
+    const found = /Debugger listening on (ws:\/\/\S+)/.exec(text);
+    if (found) inspectorUrl = found[1]!;
+    // Node's own inspector notices are not Skim's logs.
+    const own = text.replace(/^(?:Debugger (?:listening on|attached|ending on)\b.*|For help, see: https:\/\/nodejs\.org\S*)\n/gm, "");
+    if (own !== "") logs.feed(Buffer.from(own));
+  });
+  /**
+   * A full garbage collection in Skim, through its inspector (opened by SIGUSR1), so that the
+   * memory read next is what Skim holds, not garbage V8 has not got round to: without it two
+   * readings of the same process at rest differ by hundreds of megabytes.
+   */
+  const fullGc = async (): Promise<boolean> => {
+    if (inspectorUrl === null) {
+      child.kill("SIGUSR1");
+      for (let i = 0; i < 50 && inspectorUrl === null; i++) await sleep(100);
+      if (inspectorUrl === null) return false;
+    }
+    const ws = new WebSocket(inspectorUrl);
+    try {
+      await new Promise<void>((resolve, reject) => ws.once("open", resolve).once("error", reject));
+      const answered = new Promise<void>((resolve) => ws.on("message", (m) => JSON.parse(String(m)).id === 1 && resolve()));
+      ws.send(JSON.stringify({ id: 1, method: "HeapProfiler.collectGarbage" }));
+      await answered;
+      await sleep(500);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      ws.close();
+    }
+  };
   // SOAK_SKIM_LOG=<file> keeps Skim's stderr whole, for looking into a run.
   const logPath = process.env["SOAK_SKIM_LOG"];
   if (logPath) child.stderr!.pipe(createWriteStream(logPath));
@@ -413,6 +471,10 @@ async function main(): Promise<void> {
   let markRss: number | null = null;
   let endOfLoadRss: number | null = null;
   let endRss: number | null = null;
+  let markHeap: Awaited<ReturnType<typeof heapOf>> = null;
+  /** Whether each rest reading followed a full GC. */
+  const gcs: boolean[] = [];
+  let endHeap: Awaited<ReturnType<typeof heapOf>> = null;
   let hwm: number | null = null;
   const started = Date.now();
   let lastAnswerAt = started;
@@ -469,7 +531,9 @@ async function main(): Promise<void> {
           restAtMark = true;
           await sleep(QUIET_MS);
           collect();
+          gcs.push(await fullGc());
           markRss = sample(MEMORY_MARK, "rest");
+          markHeap = await heapOf(metricsPort);
           restMs += QUIET_MS;
         }
       }
@@ -495,7 +559,9 @@ async function main(): Promise<void> {
     // Late replies, duplicates, answers to chatter: they would come now.
     await sleep(QUIET_MS);
     collect();
+    gcs.push(await fullGc());
     endRss = sample(settledPrefix, "rest");
+    endHeap = await heapOf(metricsPort);
     const skimCpu = cpuSeconds(pid);
     const loadMs = lastAnswerAt - started - restMs;
 
@@ -536,6 +602,9 @@ async function main(): Promise<void> {
     const goodFailed = messages.filter((m) => m.kind === "good" && m.answers.some((a) => outcome(a) !== "digest"));
     if (goodFailed.length > 0) print(`  NOTE: ${goodFailed.length} good links were answered without a digest (see above)`);
     print(`  memory (VmRSS): at rest after the first ${MEMORY_MARK} messages ${mb(markRss ?? undefined)}; under load at the last answer ${mb(endOfLoadRss ?? undefined)}; at rest at the end ${mb(endRss ?? undefined)}; peak (VmHWM) ${mb(hwm ?? undefined)}`);
+    const heapText = (h: typeof markHeap) => (h === null ? "n/a" : `${h.usedMb.toFixed(0)} MB used of ${h.totalMb.toFixed(0)} MB`);
+    print(`  both readings at rest follow a full GC in Skim: ${gcs.length === 2 && gcs.every((g) => g) ? "yes" : `NO (${gcs.join(", ")}): the readings include garbage`}`);
+    print(`  main thread's V8 heap at rest: after the first ${MEMORY_MARK} messages ${heapText(markHeap)}; at the end ${heapText(endHeap)}`);
     print(`  RSS by messages settled: ${samples.map((s) => `${s.done}${s.when === "rest" ? " (rest)" : ""}: ${s.rssMb.toFixed(0)}`).join(", ")}`);
     const growth = markRss !== null && endRss !== null ? endRss / markRss - 1 : NaN;
     const memoryOk = !Number.isNaN(growth) && growth <= MAX_GROWTH;

@@ -57,6 +57,22 @@ describe("the extract pool", () => {
     }
   });
 
+  it("replaces a worker after its share of pages, and one left idle after work, without losing a page", async () => {
+    const pool = createExtractPool({ workers: 1, log, workerUrl, recycleAfterJobs: 3, recycleIdleMs: 300 });
+    try {
+      const first = pool.threadIds();
+      const results = await Promise.all(Array.from({ length: 7 }, (_, n) => pool.extract({ body: story(n) })));
+      expect(results.map((r) => r.ok && r.value.title)).toEqual(Array.from({ length: 7 }, (_, n) => `Story ${n}`));
+      const afterSeven = pool.threadIds();
+      expect(afterSeven[0]).not.toBe(first[0]);
+      await new Promise((r) => setTimeout(r, 800));
+      expect(pool.threadIds()[0]).not.toBe(afterSeven[0]);
+      expect((await pool.extract({ body: story(8) })).ok).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("answers what is still queued when it closes, and refuses work after", async () => {
     const pool = createExtractPool({ workers: 1, log, workerUrl });
     const queued = [pool.extract({ body: links(50_000) }), pool.extract({ body: story(3) })];
