@@ -144,10 +144,9 @@ export function createArticleReader(deps: ArticleDeps): ReadArticle & { stats: (
       const expires = now() + options.ttlMs;
       const json = JSON.stringify(result.value);
       const store = deps.store;
-      const prune = ++storeWrites % PRUNE_EVERY_WRITES === 0;
-      await Promise.all([...[...new Set(keys)].map((k) => store.cachePut(cacheKey(k), json, expires)), ...(prune ? [store.cachePrune(now())] : [])]).catch(
-        (err: unknown) => deps.log.warn(`cache write failed: ${err instanceof Error ? err.message : String(err)}`),
-      );
+      const writes: Promise<unknown>[] = [...new Set(keys)].map((k) => store.cachePut(cacheKey(k), json, expires));
+      if (++storeWrites % PRUNE_EVERY_WRITES === 0) writes.push(store.cachePrune(now()));
+      await Promise.all(writes).catch((err: unknown) => deps.log.warn(`cache write failed: ${err instanceof Error ? err.message : String(err)}`));
     }
     return result;
   };

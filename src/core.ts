@@ -1,8 +1,8 @@
-import { createExtractPool } from "./extract/pool.js";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Config } from "../config/index.js";
 import { createArticleReader, type ReadArticle } from "./articles.js";
+import { createExtractPool } from "./extract/pool.js";
 import { createSummarizer } from "./engine.js";
 import type { Complete } from "./llm/client.js";
 import { buildDigest } from "./digest/build.js";

@@ -74,10 +74,14 @@ export function createExtractPool(options: ExtractPoolOptions): ExtractPool {
     pending?.resolve(result);
   };
 
-  /** The worker is ended and a fresh one takes its place. */
-  const retire = (slot: Slot) => {
+  const stopIdleTimer = (slot: Slot) => {
     if (slot.idle) clearTimeout(slot.idle);
     slot.idle = null;
+  };
+
+  /** The worker is ended and a fresh one takes its place. */
+  const retire = (slot: Slot) => {
+    stopIdleTimer(slot);
     slot.jobs = 0;
     const old = slot.worker;
     old.removeAllListeners();
@@ -135,8 +139,7 @@ export function createExtractPool(options: ExtractPoolOptions): ExtractPool {
     if (!slot.ready || slot.busy !== null || closed) return;
     const pending = queue.shift();
     if (!pending) return;
-    if (slot.idle) clearTimeout(slot.idle);
-    slot.idle = null;
+    stopIdleTimer(slot);
     slot.busy = pending;
     slot.worker.ref();
     slot.timer = setTimeout(() => replace(slot, `no answer within ${timeoutMs / 1000} s`), timeoutMs);
@@ -162,7 +165,7 @@ export function createExtractPool(options: ExtractPoolOptions): ExtractPool {
       for (const pending of queue.splice(0)) pending.resolve(fail({ kind: "internal" }));
       await Promise.all(
         slots.map(async (slot) => {
-          if (slot.idle) clearTimeout(slot.idle);
+          stopIdleTimer(slot);
           settle(slot, fail({ kind: "internal" }));
           slot.worker.removeAllListeners();
           await slot.worker.terminate();

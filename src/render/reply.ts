@@ -119,10 +119,9 @@ function infoText(info: InfoText): string {
   }
 }
 
-/** Text for one target: controls and bidi overrides removed (a failure may quote a stranger's URL), then escaped. */
+/** Text for one target, escaped; its callers have cleaned it already (renderText, failureLine). */
 function escapeFor(target: Target, text: string): string {
-  const clean = stripControls(text);
-  return target === "telegram" ? escapeHtml(clean) : target === "discord" ? escapeMarkdown(clean) : clean;
+  return target === "telegram" ? escapeHtml(text) : target === "discord" ? escapeMarkdown(text) : text;
 }
 
 /** A line of a fixed text longer than this is cut: escaped, it still fits any platform's message. */

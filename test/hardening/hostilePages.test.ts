@@ -9,7 +9,7 @@ import { createMemorySettings } from "../../src/settings.js";
 import { MAX_BULLET_CHARS } from "../../src/summarize/index.js";
 import type { FailReason, Incoming, Reply } from "../../src/types.js";
 import { fetchOptions } from "../support/fetchOptions.js";
-import { checkCleanText, checkDiscordMarkup, checkDiscordPingsNobody, parseTelegramHtml } from "../support/markup.js";
+import { checkMessage } from "../support/markup.js";
 import { startPageServer, type PageServer } from "../support/pageServer.js";
 
 /**
@@ -91,14 +91,7 @@ function checkRendered(reply: Reply): void {
   for (const target of ["telegram", "discord", "plain"] as const) {
     const messages = renderReply(reply, target, { textFragments: true });
     expect(messages.length).toBeGreaterThan(0);
-    for (const m of messages) {
-      checkCleanText(m);
-      if (target === "telegram") parseTelegramHtml(m);
-      if (target === "discord") {
-        checkDiscordMarkup(m);
-        checkDiscordPingsNobody(m);
-      }
-    }
+    for (const m of messages) checkMessage(m, target);
   }
 }
 

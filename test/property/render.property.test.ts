@@ -2,11 +2,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DailyDigest, DailyItem } from "../../src/digest/types.js";
 import { renderDiscordEmbed } from "../../src/render/discord.js";
-import { MESSAGE_LIMIT, renderReply, type Target } from "../../src/render/reply.js";
+import { renderReply, type Target } from "../../src/render/reply.js";
 import type { ChatSettings, Subscription } from "../../src/store/types.js";
 import type { Digest } from "../../src/summarize/types.js";
 import type { DigestItem, FailReason, InfoText, Reply } from "../../src/types.js";
-import { checkCleanText, checkDiscordMarkup, checkDiscordPingsNobody, parseTelegramHtml } from "../support/markup.js";
+import { checkCleanText, checkDiscordMarkup, checkDiscordPingsNobody, checkMessage } from "../support/markup.js";
 import { anyText, anyUrl, hostileText, manyUrls } from "./arbitraries.js";
 
 /**
@@ -143,20 +143,6 @@ const reply: fc.Arbitrary<Reply> = fc.oneof(
   fc.record({ kind: fc.constant("info" as const), text: infoText }),
   fc.constant<Reply>({ kind: "silence" }),
 );
-
-/** Throws unless `message` is one well-formed message for `target`. */
-function checkMessage(message: string, target: Target): void {
-  if (message.trim() === "") throw new Error("an empty message");
-  if (message.length > MESSAGE_LIMIT[target]) throw new Error(`${message.length} chars, over ${MESSAGE_LIMIT[target]}`);
-  checkCleanText(message);
-  if (target === "telegram") {
-    const { text } = parseTelegramHtml(message);
-    if (/@(?!\u200B)/.test(text)) throw new Error("an @username Telegram would notify");
-  } else if (target === "discord") {
-    checkDiscordPingsNobody(message);
-    checkDiscordMarkup(message);
-  }
-}
 
 function checkReply(r: Reply, options: { textFragments: boolean }): void {
   for (const target of TARGETS) {

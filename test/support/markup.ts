@@ -1,3 +1,5 @@
+import { MESSAGE_LIMIT, type Target } from "../../src/render/reply.js";
+
 /**
  * Strict checkers for what the renderers send: Telegram HTML and Discord Markdown. Each throws an
  * Error naming the first problem, so it works both in `expect(() => …)` and inside fast-check properties.
@@ -99,4 +101,18 @@ export function checkCleanText(text: string): void {
   if (control) throw new Error(`control U+${control[0].charCodeAt(0).toString(16).padStart(4, "0")} at ${control.index}`);
   const half = LONE_SURROGATE.exec(text);
   if (half) throw new Error(`lone surrogate at ${half.index}`);
+}
+
+/** Throws unless `message` is one well-formed message for `target`. */
+export function checkMessage(message: string, target: Target): void {
+  if (message.trim() === "") throw new Error("an empty message");
+  if (message.length > MESSAGE_LIMIT[target]) throw new Error(`${message.length} chars, over ${MESSAGE_LIMIT[target]}`);
+  checkCleanText(message);
+  if (target === "telegram") {
+    const { text } = parseTelegramHtml(message);
+    if (/@(?!\u200B)/.test(text)) throw new Error("an @username Telegram would notify");
+  } else if (target === "discord") {
+    checkDiscordPingsNobody(message);
+    checkDiscordMarkup(message);
+  }
 }
