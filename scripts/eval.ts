@@ -18,6 +18,9 @@ import { evalEngine } from "./lib/engineEval.js";
 import { meanRouge, rouge, type Rouge } from "./lib/rouge.js";
 import { scorePage, summarize as summarizeF1 } from "./lib/shingleF1.js";
 import { loadSummaries } from "./lib/summaries.js";
+import { PAGE_TYPES, loadWcxb, scoreWcxb, summarizeScores, wcxbDir, type PageScore, type Summary } from "./lib/wcxb.js";
+import { readabilityText } from "./lib/readability.js";
+import { writeFileSync } from "node:fs";
 
 const args = process.argv.slice(2);
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
@@ -99,7 +102,54 @@ async function evalSummaries(file: string, label: string, llm: LlmSettings | nul
   if (llm) await evalEngine(items, { llm, limit: llmLimit, concurrency: llmConcurrency, label, print });
 }
 
+/** Published (rs-trafilatura, trafilatura) and measured-before (Readability) dev F1 per type, from the set's README. */
+const WCXB_ANCHORS: Record<string, number[]> = {
+  "rs-trafilatura (pub.)": [0.859, 0.932, 0.808, 0.641, 0.716, 0.707, 0.932, 0.844],
+  "trafilatura (pub.)": [0.791, 0.926, 0.585, 0.567, 0.553, 0.589, 0.888, 0.763],
+};
+
+function evalWcxb(): void {
+  const dir = wcxbDir();
+  if (!dir) {
+    print("\nWCXB dev set not found (../shared/data/wcxb-dev or SKIM_WCXB_DIR): skipped");
+    return;
+  }
+  const filter = args.includes("--ids") ? new Set(args[args.indexOf("--ids") + 1]!.split(",")) : null;
+  const pages = loadWcxb(dir, filter ? (id) => filter.has(id) : undefined);
+  const withReadability = !args.includes("--no-readability");
+  const ours: (PageScore & { type: string })[] = [];
+  const theirs: (PageScore & { type: string })[] = [];
+  const dump: unknown[] = [];
+  const detected = new Map<string, number>();
+  for (const page of pages) {
+    const article = extractArticle({ body: page.bytes, url: page.url });
+    const s = scoreWcxb(page, article.text);
+    ours.push({ ...s, type: page.type });
+    if (article.pageType === page.type) detected.set(page.type, (detected.get(page.type) ?? 0) + 1);
+    if (withReadability) theirs.push({ ...scoreWcxb(page, readabilityText(Buffer.from(page.bytes).toString("utf8"), page.url)), type: page.type });
+    dump.push({ id: page.id, type: page.type, detected: article.pageType, ...s, chars: article.text.length, truthChars: page.truth.length, url: page.url });
+  }
+  const dumpAt = args.includes("--dump") ? args[args.indexOf("--dump") + 1] : undefined;
+  if (dumpAt) writeFileSync(dumpAt, JSON.stringify(dump));
+  const byType = (rows: (PageScore & { type: string })[]): Summary[] => [summarizeScores(rows), ...PAGE_TYPES.map((t) => summarizeScores(rows.filter((r) => r.type === t)))];
+  const cols = ["all", ...PAGE_TYPES.map((t) => (t === "documentation" ? "docs" : t))];
+  const line = (name: string, values: number[]) => `${name.padEnd(26)}${values.map((v) => v.toFixed(3).padStart(11)).join("")}`;
+  const mine = byType(ours);
+  print(`\nWCXB dev: ${pages.length} pages, word F1 (the benchmark's metric) per page type`);
+  print(`${"".padEnd(26)}${cols.map((c) => c.padStart(11)).join("")}`);
+  print(`${"pages".padEnd(26)}${mine.map((s) => String(s.n).padStart(11)).join("")}`);
+  print(line("skim F1", mine.map((s) => s.f)));
+  print(line("skim P", mine.map((s) => s.p)));
+  print(line("skim R", mine.map((s) => s.r)));
+  print(line("skim with-snippets", mine.map((s) => s.with)));
+  print(line("skim without-snippets", mine.map((s) => s.without)));
+  print(line("skim page type right", [[...detected.values()].reduce((a, b) => a + b, 0) / Math.max(1, pages.length), ...PAGE_TYPES.map((t, i) => (detected.get(t) ?? 0) / Math.max(1, mine[i + 1]!.n))]));
+  if (withReadability) print(line("Readability+linkedom F1", byType(theirs).map((s) => s.f)));
+  for (const [name, values] of Object.entries(WCXB_ANCHORS)) print(line(name, values));
+}
+
 if (only === undefined || only === "extract") evalExtraction();
+if (only === undefined || only === "extract" || only === "wcxb") evalWcxb();
 if (only === undefined || only === "summarize") {
   const settings = engineSettings();
   const llm = settings === "invalid" ? null : settings;

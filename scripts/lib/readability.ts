@@ -11,6 +11,11 @@ export function readabilityText(html: string, url: string): string {
     base.setAttribute("href", url);
     head.appendChild(base);
   }
-  const parsed = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0]).parse();
-  return parsed?.textContent?.replace(/\s+/g, " ").trim() ?? "";
+  try {
+    const parsed = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0]).parse();
+    return parsed?.textContent?.replace(/\s+/g, " ").trim() ?? "";
+  } catch {
+    // It throws on a few malformed documents (a candidate with no parent): that page gets nothing.
+    return "";
+  }
 }

@@ -20,6 +20,8 @@ export type ElInfo = {
   hints: string;
   /** Whether the element matched a "this is chrome, not content" hint. */
   unlikely: boolean;
+  /** The ARIA role, when the element states one. */
+  role: string | undefined;
   /** Class and id hints: +25 for each that looks like content, -25 for each that looks like chrome. */
   classWeight: number;
   // Aggregates over the subtree, filled bottom-up after the walk.
@@ -132,7 +134,7 @@ function isHidden(el: HTMLElement): boolean {
 
 function newInfo(el: HTMLElement, tag: string, parent: ElInfo | null, order: number, hints: string): ElInfo {
   return {
-    el, tag, parent, order, end: order + 1, hints, unlikely: false, classWeight: 0,
+    el, tag, parent, order, end: order + 1, hints, unlikely: false, role: undefined, classWeight: 0,
     chars: 0, linkChars: 0, commas: 0, paragraphs: 0, images: 0, listItems: 0, inputs: 0, embeds: 0,
     headingChars: 0, prose: 0, blockChildren: 0, score: 0, scored: false,
   };
@@ -233,6 +235,7 @@ export function flatten(root: HTMLElement, options: FlattenOptions): Flattened {
       const info = newInfo(el, tag, current, elements.length, hint.hints);
       info.classWeight = hint.weight;
       info.unlikely = chrome && !exempt;
+      info.role = role;
       if (tag === "p") info.paragraphs++;
       if (tag === "li") info.listItems++;
       if (current) current.blockChildren++;

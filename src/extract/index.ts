@@ -2,17 +2,21 @@ import { parse } from "node-html-parser";
 import { flatten, type Block } from "./blocks.js";
 import { selectContent } from "./content.js";
 import { readMetadata } from "./metadata.js";
+import { detectPageType, pageFeatures } from "./pageType.js";
+import { selectRegion } from "./region.js";
 import { decodeAs, sniffCharset } from "../fetch/decode.js";
 import { prescan, prescanBytes, type Prescanned } from "./prescan.js";
 import { extractPlainText } from "./plainText.js";
 import { tidyBlocks } from "./tidy.js";
 import type { Article, ExtractInput } from "./types.js";
 
-export type { Article, ExtractInput } from "./types.js";
+export type { Article, ExtractInput, PageType } from "./types.js";
 export { extractPlainText } from "./plainText.js";
 
 /** Below this much weighted text the strict pass probably threw the article away with the chrome. */
 const MIN_ARTICLE_WEIGHT = 250;
+/** The voted article wins over the whole region when it keeps at least this share of its text. */
+const VOTED_SHARE = 0.6;
 /** Markup beyond this is not parsed: no article needs it, and parsing cost grows with it. */
 export const MAX_HTML_CHARS = 8_000_000;
 
@@ -21,6 +25,9 @@ const PARSE_OPTIONS = {
   comment: false,
   // Keep unclosed elements nested as browsers do; the library's fix-up pass is quadratic on them.
   parseNoneClosedTags: true,
+  // A closing tag closes the open elements above its match, as browsers do: otherwise one stray
+  // `<div>` for `</div>` inside a button nests the rest of the page in the button.
+  closeAllByClosing: true,
   // prescan has already cut scripts and styles out: no element needs raw-text parsing, and each
   // entry here costs a regular-expression test on every tag.
   blockTextElements: {},
@@ -49,10 +56,18 @@ export function extractArticle(input: ExtractInput): Article {
   const root = parse(markup.length > MAX_HTML_CHARS ? markup.slice(0, MAX_HTML_CHARS) : markup, PARSE_OPTIONS);
   const meta = readMetadata(root, input.url, jsonLd);
 
-  let blocks = pass(root, true);
-  if (weightOf(blocks) < MIN_ARTICLE_WEIGHT) {
-    const lenient = pass(root, false);
-    if (weightOf(lenient) > weightOf(blocks)) blocks = lenient;
+  const all = flatten(root, { stripUnlikely: false });
+  const pageType = detectPageType(meta, pageFeatures(all, markup), input.url);
+  const region = selectRegion(all, { keepComments: pageType === "forum", keepLinkLists: pageType === "listing" || pageType === "collection" }).blocks;
+  let blocks = region;
+  if (pageType === "article") {
+    // The best-voted container is the tighter cut of an article, unless it lost much of the region.
+    let voted = selectContent(flatten(root, { stripUnlikely: true })).blocks;
+    if (weightOf(voted) < MIN_ARTICLE_WEIGHT) {
+      const lenient = selectContent(all).blocks;
+      if (weightOf(lenient) > weightOf(voted)) voted = lenient;
+    }
+    if (weightOf(voted) >= weightOf(region) * VOTED_SHARE) blocks = voted;
   }
   const paragraphs = tidyBlocks(blocks, meta);
   const text = paragraphs.join("\n\n");
@@ -66,6 +81,7 @@ export function extractArticle(input: ExtractInput): Article {
     imageUrl: meta.imageUrl,
     text,
     paragraphs,
+    pageType,
   };
   if (meta.linked?.isAccessibleForFree === false) article.accessibleForFree = false;
   if (text.length === 0) article.warning = "no readable text found on the page";
@@ -92,11 +108,6 @@ function readMarkup(source: Source): Prescanned {
   const { bytes, charset } = source;
   const cut = prescanBytes(bytes);
   return { html: decodeAs(cut.bytes, charset), jsonLd: cut.jsonLd.map((b) => decodeAs(b, charset)) };
-}
-
-function pass(root: ReturnType<typeof parse>, strict: boolean): Block[] {
-  const flat = flatten(root, { stripUnlikely: strict });
-  return selectContent(flat).blocks;
 }
 
 const weightOf = (blocks: readonly Block[]): number => blocks.reduce((n, b) => n + b.weight, 0);

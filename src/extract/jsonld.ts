@@ -13,6 +13,19 @@ export type LinkedArticle = {
   inLanguage?: string;
 };
 
+/** A product as its page states it in JSON-LD: often the only place its description is whole. */
+export type LinkedProduct = { name?: string; description?: string; brand?: string };
+
+/** Everything read from a page's JSON-LD. */
+export type LinkedData = {
+  article: LinkedArticle | null;
+  product: LinkedProduct | null;
+  /** Every `@type` named, for the page-type guess. */
+  types: Set<string>;
+  /** How many Product objects the page lists: one is a product page, many a category. */
+  products: number;
+};
+
 const ARTICLE_TYPE = /Article|BlogPosting|Report|Posting|NewsArticle|Review|Recipe|WebPage/;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -58,9 +71,12 @@ function objects(root: Json): { [key: string]: Json }[] {
   return out;
 }
 
-export function readLinkedData(scripts: readonly string[]): LinkedArticle | null {
+export function readLinkedData(scripts: readonly string[]): LinkedData {
   let best: LinkedArticle | null = null;
   let bestRank = -1;
+  let product: LinkedProduct | null = null;
+  let products = 0;
+  const types = new Set<string>();
   for (const raw of scripts) {
     let parsed: Json;
     try {
@@ -70,6 +86,14 @@ export function readLinkedData(scripts: readonly string[]): LinkedArticle | null
     }
     for (const o of objects(parsed)) {
       const type = typeOf(o);
+      for (const t of type.split(" ")) if (t) types.add(t);
+      if (/\bProduct(Group|Model)?\b/.test(type)) {
+        products++;
+        const description = str(o["description"]);
+        if (!product || (description && (product.description?.length ?? 0) < description.length)) {
+          product = { name: str(o["name"]), description, brand: str(o["brand"]) };
+        }
+      }
       if (!ARTICLE_TYPE.test(type)) continue;
       const rank = /WebPage/.test(type) && !/Article/.test(type) ? 0 : 1;
       if (rank <= bestRank) continue;
@@ -87,5 +111,5 @@ export function readLinkedData(scripts: readonly string[]): LinkedArticle | null
       bestRank = rank;
     }
   }
-  return best;
+  return { article: best, product, types, products };
 }

@@ -2,13 +2,17 @@ import { NodeType, type HTMLElement, type Node } from "node-html-parser";
 import { rawAttr } from "./attr.js";
 import { tagName } from "./tagName.js";
 import type { Article } from "./types.js";
-import { readLinkedData, type LinkedArticle } from "./jsonld.js";
+import { readLinkedData, type LinkedArticle, type LinkedData } from "./jsonld.js";
 
 /** Page facts from `<meta>`, `<link>`, `<title>`, JSON-LD and microdata, gathered in one iterative pass. */
 export type Metadata = Pick<Article, "title" | "byline" | "siteName" | "publishedAt" | "lang" | "canonicalUrl" | "imageUrl"> & {
   /** The `<title>`, which often carries the site's name after a separator. */
   documentTitle: string | null;
   linked: LinkedArticle | null;
+  /** All of the page's JSON-LD, products and types included. */
+  linkedData: LinkedData;
+  /** `og:type` as the page states it (lower case): "article", "product", "website"… */
+  ogType: string | null;
 };
 
 const clean = (s: string | undefined | null): string | null => {
@@ -57,7 +61,7 @@ export function textOf(el: HTMLElement, limit = 2_000): string {
 
 /** The `<meta>` keys read below. */
 const META_KEYS = new Set([
-  "og:title", "og:site_name", "og:url", "og:image", "og:locale", "twitter:title", "twitter:image",
+  "og:title", "og:site_name", "og:url", "og:image", "og:locale", "og:type", "twitter:title", "twitter:image",
   "application-name", "author", "article:author", "article:published_time", "date", "pubdate",
   "publish-date", "dc.date", "citation_publication_date", "content-language",
 ]);
@@ -145,7 +149,8 @@ export function readMetadata(root: HTMLElement, url: string | undefined, jsonLd:
     for (let i = kids.length - 1; i >= 0; i--) if (kids[i]!.nodeType === NodeType.ELEMENT_NODE) stack.push(kids[i] as HTMLElement);
   }
 
-  const linked = readLinkedData(scripts);
+  const linkedData = readLinkedData(scripts);
+  const linked = linkedData.article;
   const siteName = clean(meta.get("og:site_name") ?? linked?.publisher ?? meta.get("application-name")) ?? null;
   const rawTitle =
     clean(meta.get("og:title")) ?? clean(linked?.headline) ?? clean(meta.get("twitter:title")) ?? (documentTitle ? titleWithoutSite(documentTitle, siteName) : null) ?? firstH1;
@@ -168,6 +173,8 @@ export function readMetadata(root: HTMLElement, url: string | undefined, jsonLd:
     canonicalUrl: resolveUrl(canonical, url) ?? resolveUrl(meta.get("og:url") ?? null, url),
     imageUrl: resolveUrl(meta.get("og:image") ?? meta.get("twitter:image") ?? linked?.image ?? null, url),
     linked,
+    linkedData,
+    ogType: clean(meta.get("og:type"))?.toLowerCase() ?? null,
   };
 }
 

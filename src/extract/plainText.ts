@@ -21,6 +21,7 @@ export function extractPlainText(body: string, url?: string): Article {
     imageUrl: null,
     text: bodyParagraphs.join("\n\n"),
     paragraphs: bodyParagraphs,
+    pageType: "article",
     ...(bodyParagraphs.length === 0 ? { warning: "the text is empty" } : {}),
   };
 }

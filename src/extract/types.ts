@@ -1,3 +1,6 @@
+/** What kind of page it is: later stages shape the digest by it (a thread, a product, a list of items). */
+export type PageType = "article" | "forum" | "product" | "collection" | "listing" | "documentation" | "service";
+
 /** What the extractor returns for one page: the article body and what a digest needs around it. */
 export type Article = {
   title: string | null;
@@ -12,6 +15,7 @@ export type Article = {
   /** The article body only, paragraphs separated by blank lines. */
   text: string;
   paragraphs: string[];
+  pageType: PageType;
   /** False when the page's JSON-LD says the article is not free to read (a paywall). */
   accessibleForFree?: false;
   /** Set when the page looks like no article: `text` then holds the best that was found. */

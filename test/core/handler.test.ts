@@ -18,6 +18,7 @@ const article = (url: string): Article & { url: string } => ({
   canonicalUrl: url,
   imageUrl: null,
   paragraphs: [],
+  pageType: "article",
   text: "The council approved the budget on Tuesday. Schools get five percent more. Roads get less money this year. The mayor signs it next week.",
 });
 

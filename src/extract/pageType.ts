@@ -1,0 +1,153 @@
+import type { Flattened } from "./blocks.js";
+import type { Metadata } from "./metadata.js";
+import type { PageType } from "./types.js";
+
+/**
+ * What kind of page this is, from what the page says of itself (JSON-LD types, `og:type`), how
+ * its address is shaped, and how its body is built (prose, posts, prices, code, repeated cards).
+ * Each signal adds evidence to a type; an article is the default, since most links are.
+ * No signal names a site: each is a convention many sites share.
+ */
+
+export type PageFeatures = {
+  /** Share of the body's text that reads as sentences of prose. */
+  proseShare: number;
+  /** Elements whose class or id says post, comment, reply or message. */
+  posts: number;
+  /** Text blocks that state a price. */
+  prices: number;
+  /** Code blocks (`<pre>`). */
+  codeBlocks: number;
+  /** `<article>` elements: one is an article, many are cards of a listing. */
+  articles: number;
+  /** Headings of the body. */
+  headings: number;
+  /** Headings that are links: the titles of cards. */
+  linkedHeadings: number;
+  /** Body text in weighted characters. */
+  chars: number;
+  /** Whether the page offers to put something in a cart or bag. */
+  buyButton: boolean;
+};
+
+const POST_HINT = /(^|[\s_-])(post|posts|comment|comments|reply|replies|message|messages|topic-?post|thread-?post|answer|answers)($|[\s_-]|\d)/;
+const PRICE = /(?:[$€£¥₹]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|£|USD|EUR|GBP|kr|zł))/;
+const BUY = /add[ _-]?to[ _-]?(cart|bag|basket|trolley)|in den warenkorb|ajouter au panier|añadir al carrito|buy now|buy it now/i;
+
+export function pageFeatures(flat: Flattened, markup: string): PageFeatures {
+  const body = flat.elements.find((e) => e.tag === "body") ?? flat.root;
+  let posts = 0;
+  let codeBlocks = 0;
+  let articles = 0;
+  let headings = 0;
+  let linkedHeadings = 0;
+  for (const e of flat.elements) {
+    if (e.tag === "pre") codeBlocks++;
+    else if (e.tag === "article") articles++;
+    else if (e.tag.length === 2 && e.tag[0] === "h" && e.tag[1]! >= "1" && e.tag[1]! <= "6") {
+      headings++;
+      if (e.chars > 0 && e.linkChars / e.chars > 0.8) linkedHeadings++;
+    }
+    if (e.hints !== "" && POST_HINT.test(e.hints) && e.prose > 0) posts++;
+  }
+  let prices = 0;
+  for (const b of flat.blocks) if (b.chars < 60 && PRICE.test(b.text)) prices++;
+  return {
+    proseShare: body && body.chars > 0 ? body.prose / body.chars : 0,
+    posts,
+    prices,
+    codeBlocks,
+    articles,
+    headings,
+    linkedHeadings,
+    chars: body?.chars ?? 0,
+    buyButton: BUY.test(markup),
+  };
+}
+
+const FORUM_PATH = /\/(t|threads?|topics?|forums?|community|discussions?|d|questions|comments|showthread(\.php)?|viewtopic(\.php)?|board|boards)\/|showthread|viewtopic/i;
+const FORUM_HOST = /^(forums?|community|communities|discuss|discussion|answers|boards|talk|users|developer-forums)\./i;
+const DOCS_PATH = /\/(docs?|documentation|manual|reference|api|apis|guides?|userguide|user-guide|handbook|tutorials?|learn|wiki|kb|knowledge-?base|help|support|reference-guide|man)\b/i;
+const DOCS_HOST = /^(docs?|developers?|devcenter|wiki|learn|help|support|manual|api)\./i;
+const PRODUCT_PATH = /\/(products?|p|dp|itm|item|items|listing|app|shop\/p|sku)\/[^/]+/i;
+const COLLECTION_PATH = /\/(collections?|c|cat|category|categories|catalog|shop|store|department|w|s|browse|range)(\/|$)/i;
+const LISTING_PATH = /\/(list|lists|news|blog|blogs|articles|tag|tags|topic|topics|category|archive|archives|latest|trending|directory|search|subject|city|events)(\/|$|\.)/i;
+const SERVICE_PATH = /\/(services?|solutions?|pricing|plans|features|platform|products?|enterprise|business|consulting|offers?|tuition|certificates?|programs?|about|contact|why-|use-cases?)(\/|$|-)/i;
+
+type Url = { host: string; path: string; depth: number };
+
+function parseUrl(url: string | undefined): Url | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    const path = u.pathname.replace(/\/+$/, "") || "/";
+    return { host: u.hostname.replace(/^www\./, ""), path, depth: path === "/" ? 0 : path.split("/").length - 1 };
+  } catch {
+    return null;
+  }
+}
+
+export function detectPageType(meta: Metadata, f: PageFeatures, url: string | undefined): PageType {
+  const score: Record<PageType, number> = { article: 1, forum: 0, product: 0, collection: 0, listing: 0, documentation: 0, service: 0 };
+  const types = meta.linkedData.types;
+  const has = (...names: string[]) => names.some((n) => types.has(n));
+  const og = meta.ogType ?? "";
+  const u = parseUrl(url);
+
+  if (has("DiscussionForumPosting", "QAPage", "SocialMediaPosting")) score.forum += 4;
+  if (has("Question") && !has("FAQPage")) score.forum += 1;
+  if (has("NewsArticle", "BlogPosting", "Article", "ReportageNewsArticle", "OpinionNewsArticle")) score.article += 2;
+  if (has("TechArticle", "APIReference")) score.documentation += 3;
+  if (meta.linkedData.products === 1 || has("ProductGroup")) score.product += 3;
+  if (meta.linkedData.products > 2) score.collection += 3;
+  if (has("CollectionPage", "ItemList", "SearchResultsPage")) {
+    score.collection += 1;
+    score.listing += 1.5;
+  }
+  if (has("Service", "LocalBusiness", "ProfessionalService", "FinancialProduct", "Course", "SoftwareApplication") && !has("Article", "BlogPosting", "NewsArticle")) score.service += 1.5;
+  if (og.startsWith("product")) score.product += 2.5;
+  if (og === "article") score.article += 1;
+  if (og === "website") score.service += 0.5;
+
+  if (u) {
+    if (FORUM_PATH.test(u.path)) score.forum += 1.5;
+    if (FORUM_HOST.test(u.host)) score.forum += 2;
+    if (/reddit\.com$|news\.ycombinator\.com$|stackexchange\.com$|stackoverflow\.com$/.test(u.host) && u.depth >= 2) score.forum += 3;
+    if (DOCS_HOST.test(u.host)) score.documentation += 2;
+    if (DOCS_PATH.test(u.path)) score.documentation += 1.5;
+    if (PRODUCT_PATH.test(u.path)) score.product += 1.5;
+    if (COLLECTION_PATH.test(u.path)) score.collection += 1;
+    if (LISTING_PATH.test(u.path)) score.listing += 1;
+    if (SERVICE_PATH.test(u.path)) score.service += 1;
+    if (u.depth === 0) {
+      score.service += 1.5;
+      score.listing += 1;
+      score.article -= 1;
+    }
+    // A dated path or a long slug names one piece of writing.
+    if (/\/(19|20)\d\d\/\d{1,2}\//.test(u.path) || /[a-z0-9]+(-[a-z0-9]+){4,}/i.test(u.path.split("/").pop() ?? "")) score.article += 1;
+  }
+
+  if (f.posts >= 3) score.forum += Math.min(2, f.posts / 4);
+  if (f.codeBlocks >= 2) score.documentation += Math.min(2, f.codeBlocks / 3);
+  if (f.buyButton) {
+    score.product += 1.5;
+    score.collection += 0.5;
+  }
+  if (f.prices >= 8) score.collection += 1.5;
+  else if (f.prices >= 1 && f.prices <= 4) score.product += 0.5;
+  if (f.linkedHeadings >= 6) {
+    score.listing += 1.5;
+    score.collection += 0.5;
+  }
+  if (f.articles >= 5) score.listing += 1;
+  if (f.proseShare > 0.5) score.article += 1.5;
+  else if (f.proseShare < 0.2) {
+    score.article -= 1;
+    score.service += 0.5;
+  }
+
+  let best: PageType = "article";
+  for (const t of Object.keys(score) as PageType[]) if (score[t] > score[best]) best = t;
+  return best;
+}

@@ -1,0 +1,97 @@
+import { type Block, type ElInfo, type Flattened } from "./blocks.js";
+import { linkDensity } from "./content.js";
+
+/**
+ * The page's main region, all of it: what a thread, a product, a listing or a service page is.
+ * Readability's question ("which container holds the most prose?") finds an article's body but
+ * keeps one card of a listing, one post of a thread, one section of a service page. Here the
+ * region is the page's declared main element (or the body), and only what is plainly chrome
+ * inside it goes: navigation, sidebars, footers, banners, share bars, cookie notices, menus of
+ * links — every rule about a kind of element, never about a site.
+ */
+
+export type RegionOptions = {
+  /** Keep comment threads: on a forum page the comments are the content. */
+  keepComments: boolean;
+  /** Keep blocks of bare links: on a listing or a category page they are its items. */
+  keepLinkLists: boolean;
+};
+
+export type Region = { blocks: Block[]; root: ElInfo | null };
+
+const CHROME_TAGS = new Set(["nav", "aside", "footer", "dialog"]);
+const CHROME_ROLES = new Set(["navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "menu", "menubar", "search", "toolbar", "tablist"]);
+
+/** Class and id words of chrome on today's sites (word-bounded: "share" but not "shared-content"). */
+const CHROME_HINT =
+  /(^|[\s_-])(breadcrumbs?|cookies?|cookie-?(banner|notice|consent|bar)|consent|gdpr|subscribe|sign-?up|login|modal|popup|toast|author-?(bio|box)|about-?the-?author|related|recommended|recirc|outbrain|taboola|pagination|pager|mega-?menu|site-?(header|footer|nav|navigation)|navbar|footer|promo|sponsored|sharing|socials|share-?(bar|buttons|links|tools)|back-?to-?top|post-?tags|offcanvas)($|[\s_-])/;
+const COMMENT_HINT = /(^|[\s_-])(comments?|comment-?(list|section|form|respond)|respond|disqus|replies)($|[\s_-])/;
+
+export function selectRegion(flat: Flattened, options: RegionOptions): Region {
+  const root = flat.root;
+  if (!root) return { blocks: [], root: null };
+  const body = flat.elements.find((e) => e.tag === "body") ?? root;
+  const region = mainOf(flat, body);
+
+  const verdict = new Map<ElInfo, boolean>();
+  const isChrome = (e: ElInfo): boolean => chromeReason(e, region, options) !== null;
+  // Kept when no element from the block's owner up to the region is chrome; memoised per element.
+  const keep = (owner: ElInfo): boolean => {
+    const path: ElInfo[] = [];
+    let kept = false;
+    for (let e: ElInfo | null = owner; e; e = e.parent) {
+      const known = verdict.get(e);
+      if (known !== undefined) {
+        kept = known;
+        break;
+      }
+      if (e === region) {
+        kept = true;
+        verdict.set(e, true);
+        break;
+      }
+      path.push(e);
+    }
+    for (let i = path.length - 1; i >= 0; i--) {
+      const e = path[i]!;
+      kept = kept && !isChrome(e);
+      verdict.set(e, kept);
+    }
+    return kept;
+  };
+  return { blocks: flat.blocks.filter((b) => keep(b.owner)), root: region };
+}
+
+/** Why an element inside the region is chrome, or null when it is not. */
+export function chromeReason(e: ElInfo, region: ElInfo, options: RegionOptions): string | null {
+  if (e === region) return null;
+  if (CHROME_TAGS.has(e.tag)) return e.tag;
+  if (e.role !== undefined && CHROME_ROLES.has(e.role)) return `role=${e.role}`;
+  if (e.tag === "header" && e.prose < 200) return "header";
+  if (e.hints !== "" && !holdsRegion(e, region)) {
+    const m = CHROME_HINT.exec(e.hints);
+    if (m) return `hint:${m[2]}`;
+  }
+  if (!options.keepComments && e.hints !== "" && COMMENT_HINT.test(e.hints)) return "comments";
+  // A block of links with nothing to read between them is a menu, unless it is the region's substance.
+  if (!options.keepLinkLists && e.chars >= 40 && linkDensity(e) > 0.85 && e.prose === 0 && e.chars < region.chars * 0.4) return "links";
+  return null;
+}
+
+/** An ancestor of the region (a "page-with-sidebar" wrapper) is not chrome, whatever its name. */
+const holdsRegion = (e: ElInfo, region: ElInfo): boolean => e.order <= region.order && region.order < e.end;
+
+/**
+ * The declared main element (`<main>`, `role=main`) when it holds a fair share of the page's
+ * text; a page with several picks the largest. Else the body.
+ */
+function mainOf(flat: Flattened, body: ElInfo): ElInfo {
+  let best: ElInfo | null = null;
+  for (const e of flat.elements) {
+    if (e.tag !== "main" && e.role !== "main") continue;
+    if (!best || e.chars > best.chars) best = e;
+  }
+  if (best && best.chars >= body.chars * 0.2 && (best.prose > 0 || best.chars >= 200)) return best;
+  return body;
+}
+
