@@ -24,6 +24,10 @@ export type ElInfo = {
   role: string | undefined;
   /** Class and id hints: +25 for each that looks like content, -25 for each that looks like chrome. */
   classWeight: number;
+  /** Images, form controls and embeds directly in this element (not in child records). */
+  ownImages: number;
+  ownInputs: number;
+  ownEmbeds: number;
   // Aggregates over the subtree, filled bottom-up after the walk.
   chars: number;
   linkChars: number;
@@ -135,15 +139,10 @@ function isHidden(el: HTMLElement): boolean {
 function newInfo(el: HTMLElement, tag: string, parent: ElInfo | null, order: number, hints: string): ElInfo {
   return {
     el, tag, parent, order, end: order + 1, hints, unlikely: false, role: undefined, classWeight: 0,
-    chars: 0, linkChars: 0, commas: 0, paragraphs: 0, images: 0, listItems: 0, inputs: 0, embeds: 0,
+    ownImages: 0, ownInputs: 0, ownEmbeds: 0, chars: 0, linkChars: 0, commas: 0, paragraphs: 0, images: 0, listItems: 0, inputs: 0, embeds: 0,
     headingChars: 0, prose: 0, blockChildren: 0, score: 0, scored: false,
   };
 }
-
-export type FlattenOptions = {
-  /** Drop subtrees whose class or id look like chrome (the first, strict pass). */
-  stripUnlikely: boolean;
-};
 
 export function textWeight(text: string): number {
   const cjk = text.match(CJK);
@@ -154,7 +153,11 @@ export function textWeight(text: string): number {
 const LINK_END = { linkEnd: true } as const;
 type Frame = Node | ElInfo | typeof LINK_END;
 
-export function flatten(root: HTMLElement, options: FlattenOptions): Flattened {
+/**
+ * Every block of the page, with each element's chrome verdict recorded rather than acted on:
+ * `withoutChrome` derives the strict view from it without walking the tree again.
+ */
+export function flatten(root: HTMLElement): Flattened {
   const blocks: Block[] = [];
   const elements: ElInfo[] = [];
   let parts: string[] = [];
@@ -207,15 +210,15 @@ export function flatten(root: HTMLElement, options: FlattenOptions): Flattened {
     const el = node as HTMLElement;
     const tag = el.rawTagName ? tagName(el) : "#root";
     if (tag === "img" || tag === "picture") {
-      if (current) current.images++;
+      if (current) current.ownImages++;
       continue;
     }
     if (tag === "input" || tag === "textarea" || tag === "select") {
-      if (current) current.inputs++;
+      if (current) current.ownInputs++;
       continue;
     }
     if (tag === "iframe" || tag === "embed" || tag === "object" || tag === "video") {
-      if (current) current.embeds++;
+      if (current) current.ownEmbeds++;
       continue;
     }
     if (SKIP_TAGS.has(tag)) continue;
@@ -228,17 +231,15 @@ export function flatten(root: HTMLElement, options: FlattenOptions): Flattened {
     const role = hint === NO_HINT && el.rawAttrs.length === 0 ? undefined : rawAttr(el, "role");
     const chrome = hint.unlikely || (role !== undefined && UNLIKELY_ROLES.has(role));
     const exempt = tag === "body" || tag === "a" || tag === "html" || tag === "main" || tag === "article";
-    if (chrome && !exempt && options.stripUnlikely) continue;
     const kids = el.childNodes;
-    if (BLOCK_TAGS.has(tag) || current === null) {
+    // Inline chrome (a share `<span>`) gets a record too, so that the strict view can cut it.
+    if (BLOCK_TAGS.has(tag) || current === null || (chrome && !exempt)) {
       flush();
       const info = newInfo(el, tag, current, elements.length, hint.hints);
       info.classWeight = hint.weight;
       info.unlikely = chrome && !exempt;
       info.role = role;
-      if (tag === "p") info.paragraphs++;
-      if (tag === "li") info.listItems++;
-      if (current) current.blockChildren++;
+      if (current && BLOCK_TAGS.has(tag)) current.blockChildren++;
       elements.push(info);
       stack.push(info);
       current = info;
@@ -250,6 +251,21 @@ export function flatten(root: HTMLElement, options: FlattenOptions): Flattened {
   }
   flush();
 
+  const flat = { blocks, elements, root: elements[0] ?? null };
+  aggregate(flat);
+  return flat;
+}
+
+/** Fills each element's subtree aggregates from its blocks and own counts. */
+function aggregate({ blocks, elements }: Flattened): void {
+  for (const e of elements) {
+    e.chars = e.linkChars = e.commas = e.headingChars = e.prose = 0;
+    e.paragraphs = e.tag === "p" ? 1 : 0;
+    e.listItems = e.tag === "li" ? 1 : 0;
+    e.images = e.ownImages;
+    e.inputs = e.ownInputs;
+    e.embeds = e.ownEmbeds;
+  }
   for (const b of blocks) {
     const o = b.owner;
     o.chars += b.weight;
@@ -275,7 +291,45 @@ export function flatten(root: HTMLElement, options: FlattenOptions): Flattened {
     p.headingChars += e.headingChars;
     p.prose += e.prose;
   }
-  return { blocks, elements, root: elements[0] ?? null };
+}
+
+/**
+ * The page without the subtrees whose class, id or role say chrome: the strict view the article
+ * vote starts from. Records are copied (the vote writes scores into them), blocks re-pointed.
+ */
+export function withoutChrome(flat: Flattened): Flattened {
+  const copies = new Map<ElInfo, ElInfo>();
+  const elements: ElInfo[] = [];
+  for (const e of flat.elements) {
+    if (e.unlikely) continue;
+    let parent: ElInfo | null = null;
+    if (e.parent) {
+      const p = copies.get(e.parent);
+      if (p === undefined) continue; // inside a subtree already cut
+      parent = p;
+    }
+    const c = newInfo(e.el, e.tag, parent, elements.length, e.hints);
+    c.classWeight = e.classWeight;
+    c.role = e.role;
+    c.ownImages = e.ownImages;
+    c.ownInputs = e.ownInputs;
+    c.ownEmbeds = e.ownEmbeds;
+    if (parent && BLOCK_TAGS.has(e.tag)) parent.blockChildren++;
+    copies.set(e, c);
+    elements.push(c);
+  }
+  for (let i = elements.length - 1; i >= 0; i--) {
+    const e = elements[i]!;
+    if (e.parent && e.end > e.parent.end) e.parent.end = e.end;
+  }
+  const blocks: Block[] = [];
+  for (const b of flat.blocks) {
+    const owner = copies.get(b.owner);
+    if (owner) blocks.push({ ...b, owner, order: owner.order });
+  }
+  const out = { blocks, elements, root: elements[0] ?? null };
+  aggregate(out);
+  return out;
 }
 
 const SENTENCE_END = /[.!?…。！？]["'”’»)\]]?(\s|$)/;

@@ -1,5 +1,5 @@
 import { parse } from "node-html-parser";
-import { flatten, type Block } from "./blocks.js";
+import { flatten, withoutChrome, type Block } from "./blocks.js";
 import { selectContent } from "./content.js";
 import { readMetadata } from "./metadata.js";
 import { detectPageType, pageFeatures } from "./pageType.js";
@@ -56,20 +56,21 @@ export function extractArticle(input: ExtractInput): Article {
   const root = parse(markup.length > MAX_HTML_CHARS ? markup.slice(0, MAX_HTML_CHARS) : markup, PARSE_OPTIONS);
   const meta = readMetadata(root, input.url, jsonLd);
 
-  const all = flatten(root, { stripUnlikely: false });
+  const all = flatten(root);
   const pageType = detectPageType(meta, pageFeatures(all, markup), input.url);
-  const region = selectRegion(all, { keepComments: pageType === "forum", keepLinkLists: pageType === "listing" || pageType === "collection" }).blocks;
+  const itemized = pageType === "listing" || pageType === "collection";
+  const region = selectRegion(all, { keepComments: pageType === "forum", keepLinkLists: itemized }).blocks;
   let blocks = region;
   if (pageType === "article") {
     // The best-voted container is the tighter cut of an article, unless it lost much of the region.
-    let voted = selectContent(flatten(root, { stripUnlikely: true })).blocks;
+    let voted = selectContent(withoutChrome(all)).blocks;
     if (weightOf(voted) < MIN_ARTICLE_WEIGHT) {
       const lenient = selectContent(all).blocks;
       if (weightOf(lenient) > weightOf(voted)) voted = lenient;
     }
     if (weightOf(voted) >= weightOf(region) * VOTED_SHARE) blocks = voted;
   }
-  const paragraphs = tidyBlocks(blocks, meta);
+  const paragraphs = tidyBlocks(blocks, meta, { keepLinkLines: itemized });
   const text = paragraphs.join("\n\n");
   const article: Article = {
     title: meta.title,

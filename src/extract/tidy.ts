@@ -43,7 +43,12 @@ function isDatelineOrByline(text: string, byline: string | null): boolean {
 
 const normalize = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 
-export function tidyBlocks(blocks: readonly Block[], meta: Metadata): string[] {
+export type TidyOptions = {
+  /** Keep lines that are only a link: the items of a listing or a category are exactly that. */
+  keepLinkLines: boolean;
+};
+
+export function tidyBlocks(blocks: readonly Block[], meta: Metadata, options: TidyOptions = { keepLinkLines: false }): string[] {
   const title = meta.title ? normalize(meta.title) : null;
   const out: string[] = [];
   for (const [i, b] of blocks.entries()) {
@@ -52,7 +57,7 @@ export function tidyBlocks(blocks: readonly Block[], meta: Metadata): string[] {
     if (i < 12 && isDatelineOrByline(text, meta.byline)) continue;
     if (mostlyUrls(text)) continue;
     // Link-only lines inside the article are "related" teasers, not prose.
-    if (b.chars > 0 && b.linkChars / b.chars > 0.75 && b.chars < 200) continue;
+    if (!options.keepLinkLines && b.chars > 0 && b.linkChars / b.chars > 0.75 && b.chars < 200) continue;
     // The first-level heading above the body is the headline, whatever the metadata calls it.
     if (b.owner.tag === "h1" && out.length === 0) continue;
     if (i < 8 && title) {
