@@ -129,7 +129,9 @@ const SPACES = /\s+/g;
 
 function isHidden(el: HTMLElement): boolean {
   if (el.rawAttrs.length === 0) return false;
-  if (rawAttr(el, "hidden") !== undefined) return true;
+  // React streams server-rendered parts late in `<div hidden id="S:n">` and moves them into place
+  // at once: that is the page's content, not something hidden.
+  if (rawAttr(el, "hidden") !== undefined) return !/^S:\d/.test(el.id);
   if (rawAttr(el, "aria-hidden") === "true") return true;
   const style = rawAttr(el, "style");
   if (style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style)) return true;
