@@ -22,6 +22,9 @@ const BOILERPLATE = [
 
 const BYLINE = /^(by|from|written by|posted by|von|par|por|автор)\s+[\p{Lu}][\p{L}'’.-]+(\s+[\p{L}'’.-]+){0,4}\s*(,|\||$)/iu;
 
+/** Shorter repeats are labels and prices ("$19.99" on every card), which a listing may really repeat. */
+const DEDUPE_MIN_CHARS = 10;
+
 const URL_RUN = /\bhttps?:\/\/\S+/g;
 
 /** Leaked markup data (image lists, tracking blobs): more address than words. */
@@ -51,8 +54,14 @@ export type TidyOptions = {
 export function tidyBlocks(blocks: readonly Block[], meta: Metadata, options: TidyOptions = { keepLinkLines: false }): string[] {
   const title = meta.title ? normalize(meta.title) : null;
   const out: string[] = [];
+  const seen = new Set<string>();
   for (const [i, b] of blocks.entries()) {
     const text = b.text;
+    // Pages render the same block twice for phone and desktop and hide one with CSS: say it once.
+    if (b.chars >= DEDUPE_MIN_CHARS) {
+      if (seen.has(text)) continue;
+      seen.add(text);
+    }
     if (BOILERPLATE.some((re) => re.test(text))) continue;
     if (i < 12 && isDatelineOrByline(text, meta.byline)) continue;
     if (mostlyUrls(text)) continue;
