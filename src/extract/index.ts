@@ -70,7 +70,7 @@ export function extractArticle(input: ExtractInput): Article {
     }
     if (weightOf(voted) >= weightOf(region) * VOTED_SHARE) blocks = voted;
   }
-  const paragraphs = tidyBlocks(blocks, meta, { keepLinkLines: itemized });
+  const paragraphs = tidyBlocks(blocks, meta, { keepLinkLines: itemized, dropCopies: pageType !== "article" });
   const text = paragraphs.join("\n\n");
   const article: Article = {
     title: meta.title,

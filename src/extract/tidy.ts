@@ -24,6 +24,20 @@ const BYLINE = /^(by|from|written by|posted by|von|par|por|автор)\s+[\p{Lu}
 
 /** Shorter repeats are labels and prices ("$19.99" on every card), which a listing may really repeat. */
 const DEDUPE_MIN_CHARS = 10;
+/**
+ * Shops, threads and service pages render a section twice, for phones and for desktops, and hide
+ * one copy with CSS: a block said before is such a copy. Not on articles, where a writer repeats
+ * lines on purpose (the same step in each day of a meal plan).
+ */
+function copiesOf(blocks: readonly Block[]): boolean[] {
+  const seen = new Set<string>();
+  return blocks.map((b) => {
+    if (b.chars < DEDUPE_MIN_CHARS) return false;
+    if (seen.has(b.text)) return true;
+    seen.add(b.text);
+    return false;
+  });
+}
 
 const URL_RUN = /\bhttps?:\/\/\S+/g;
 
@@ -49,19 +63,17 @@ const normalize = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " "
 export type TidyOptions = {
   /** Keep lines that are only a link: the items of a listing or a category are exactly that. */
   keepLinkLines: boolean;
+  /** Say a repeated block once (pages that are not articles: see `copiesOf`). */
+  dropCopies: boolean;
 };
 
-export function tidyBlocks(blocks: readonly Block[], meta: Metadata, options: TidyOptions = { keepLinkLines: false }): string[] {
+export function tidyBlocks(blocks: readonly Block[], meta: Metadata, options: TidyOptions = { keepLinkLines: false, dropCopies: false }): string[] {
   const title = meta.title ? normalize(meta.title) : null;
   const out: string[] = [];
-  const seen = new Set<string>();
+  const copies = options.dropCopies ? copiesOf(blocks) : [];
   for (const [i, b] of blocks.entries()) {
     const text = b.text;
-    // Pages render the same block twice for phone and desktop and hide one with CSS: say it once.
-    if (b.chars >= DEDUPE_MIN_CHARS) {
-      if (seen.has(text)) continue;
-      seen.add(text);
-    }
+    if (copies[i]) continue;
     if (BOILERPLATE.some((re) => re.test(text))) continue;
     if (i < 12 && isDatelineOrByline(text, meta.byline)) continue;
     if (mostlyUrls(text)) continue;
