@@ -25,6 +25,12 @@ const CHROME_ROLES = new Set(["navigation", "banner", "contentinfo", "complement
 /** Class and id words of chrome on today's sites (word-bounded: "share" but not "shared-content"). */
 const CHROME_HINT =
   /(^|[\s_-])(breadcrumbs?|cookies?|cookie-?(banner|notice|consent|bar)|consent|gdpr|subscribe|sign-?up|login|modal|popup|toast|author-?(bio|box)|about-?the-?author|related|recommended|recirc|outbrain|taboola|pagination|pager|mega-?menu|site-?(header|footer|nav|navigation)|navbar|footer|promo|sponsored|sharing|socials|share-?(bar|buttons|links|tools)|back-?to-?top|post-?tags|offcanvas)($|[\s_-])/;
+/**
+ * On a thread, what forum engines put around each post: the poster's rank, stats and signature,
+ * guest teasers, quote-and-reply bars, the board's sidebar. The poster's name and the date stay.
+ */
+const THREAD_CHROME_HINT =
+  /(^|[\s_-])(user-?title|user-?banner|user-?extras|userinfo_extra|user-?stats|member-?(title|stats|rank)|postprofile|post-?signature|signature|sidebar|guest-?teaser|cguestteaser|loginbar|notices|postfoot|profile-?icons|textcontrols|likes-?summary|likessummary|similar-?threads|block-?minorheader)($|[\s_-]|\d)/;
 const COMMENT_HINT = /(^|[\s_-])(comments?|comment-?(list|section|form|respond)|respond|disqus|replies)($|[\s_-])/;
 
 export function selectRegion(flat: Flattened, options: RegionOptions): Region {
@@ -97,7 +103,10 @@ export function chromeReason(e: ElInfo, region: ElInfo, options: RegionOptions):
     const m = CHROME_HINT.exec(e.hints);
     if (m) return `hint:${m[2]}`;
   }
-  if (!options.keepComments && e.hints !== "" && COMMENT_HINT.test(e.hints)) return "comments";
+  if (e.hints !== "") {
+    if (!options.keepComments && COMMENT_HINT.test(e.hints)) return "comments";
+    if (options.keepComments && !holdsRegion(e, region) && THREAD_CHROME_HINT.test(e.hints)) return "thread-chrome";
+  }
   // A block of links with nothing to read between them is a menu, unless it is the region's substance.
   if (!options.keepLinkLists && e.chars >= 40 && linkDensity(e) > 0.85 && e.prose === 0 && e.chars < region.chars * 0.4) return "links";
   return null;
