@@ -1,5 +1,6 @@
 import { parse } from "node-html-parser";
-import { flatten, withoutChrome, type Block } from "./blocks.js";
+import { flatten, textWeight, withoutChrome, type Block } from "./blocks.js";
+import { embeddedContent } from "./embedded.js";
 import { selectContent } from "./content.js";
 import { readMetadata } from "./metadata.js";
 import { detectPageType, pageFeatures } from "./pageType.js";
@@ -52,7 +53,7 @@ export function extractArticle(input: ExtractInput): Article {
   if (type.startsWith("text/plain") || (!type.includes("html") && !looksLikeHtml(source))) {
     return extractPlainText(typeof source === "string" ? source : decodeAs(source.bytes, source.charset), input.url);
   }
-  const { html: markup, jsonLd } = readMarkup(source);
+  const { html: markup, jsonLd, state } = readMarkup(source);
   const root = parse(markup.length > MAX_HTML_CHARS ? markup.slice(0, MAX_HTML_CHARS) : markup, PARSE_OPTIONS);
   const meta = readMetadata(root, input.url, jsonLd);
 
@@ -70,7 +71,14 @@ export function extractArticle(input: ExtractInput): Article {
     }
     if (weightOf(voted) >= weightOf(region) * VOTED_SHARE) blocks = voted;
   }
-  const paragraphs = tidyBlocks(blocks, meta, { keepLinkLines: itemized, dropCopies: pageType !== "article" });
+  let paragraphs = tidyBlocks(blocks, meta, { keepLinkLines: itemized, dropCopies: pageType !== "article" });
+  let weight = weightOf(blocks);
+  // An app shell or a teaser: the page may carry its content in JSON-LD or framework state.
+  const embedded = embeddedContent(meta, state, weight);
+  if (embedded) {
+    paragraphs = embedded.paragraphs;
+    weight = paragraphs.reduce((n, p) => n + textWeight(p), 0);
+  }
   const text = paragraphs.join("\n\n");
   const article: Article = {
     title: meta.title,
@@ -86,7 +94,7 @@ export function extractArticle(input: ExtractInput): Article {
   };
   if (meta.linked?.isAccessibleForFree === false) article.accessibleForFree = false;
   if (text.length === 0) article.warning = "no readable text found on the page";
-  else if (weightOf(blocks) < MIN_ARTICLE_WEIGHT) article.warning = "the page has little text: it may not be an article";
+  else if (weight < MIN_ARTICLE_WEIGHT) article.warning = "the page has little text: it may not be an article";
   return article;
 }
 
@@ -104,11 +112,17 @@ function toSource(body: string | Uint8Array, contentType: string | undefined): S
   return NOT_ASCII_COMPATIBLE.test(charset) ? decodeAs(body, charset) : { bytes: body, charset };
 }
 
-function readMarkup(source: Source): Prescanned {
-  if (typeof source === "string") return prescan(source);
+/** The markup to parse, the JSON-LD, and the framework state, decoded only if it is read. */
+type Markup = { html: string; jsonLd: string[]; state: () => string[] };
+
+function readMarkup(source: Source): Markup {
+  if (typeof source === "string") {
+    const cut: Prescanned = prescan(source);
+    return { html: cut.html, jsonLd: cut.jsonLd, state: () => cut.state };
+  }
   const { bytes, charset } = source;
   const cut = prescanBytes(bytes);
-  return { html: decodeAs(cut.bytes, charset), jsonLd: cut.jsonLd.map((b) => decodeAs(b, charset)) };
+  return { html: decodeAs(cut.bytes, charset), jsonLd: cut.jsonLd.map((b) => decodeAs(b, charset)), state: () => cut.state.map((b) => decodeAs(b, charset)) };
 }
 
 const weightOf = (blocks: readonly Block[]): number => blocks.reduce((n, b) => n + b.weight, 0);

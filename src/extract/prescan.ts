@@ -6,7 +6,12 @@
  * their whole content there for readers without JavaScript, and an empty app shell outside it.
  * Each regular expression here is a literal search that cannot backtrack.
  */
-export type Prescanned = { html: string; jsonLd: string[] };
+export type Prescanned = {
+  html: string;
+  jsonLd: string[];
+  /** Framework state (Next.js, Nuxt) that may hold the content an app shell renders with JavaScript. */
+  state: string[];
+};
 
 const OPEN = /<(?:(!--)|(![a-z])|(script|style|svg|template|noscript)(?=[\s/>]))/gi;
 const CLOSE: Record<string, RegExp> = {
@@ -17,6 +22,11 @@ const CLOSE: Record<string, RegExp> = {
   noscript: /<\/noscript\s*>/gi,
 };
 const JSON_LD = /application\/ld\+json/i;
+/** Scripts that carry a framework's page state, by their id or their first statement. */
+const STATE_ID = /__NEXT_DATA__|__NUXT_DATA__/;
+const STATE_START = /^\s*(self\.__next_f\.push|window\.__NUXT__|__NUXT__)/;
+/** More state than this is no page's text; past it the rest is not kept (the page has its DOM). */
+const MAX_STATE_BYTES = 4_000_000;
 /** A `<noscript>` this large, holding block markup, is the page's content, not a "please enable JavaScript". */
 const NOSCRIPT_CONTENT_BYTES = 2_000;
 const BLOCK_MARKUP = /<(?:p|div|article|li|h[1-6]|section|table)[\s>]/i;
@@ -24,6 +34,8 @@ const BLOCK_MARKUP = /<(?:p|div|article|li|h[1-6]|section|table)[\s>]/i;
 export function prescan(html: string): Prescanned {
   const out: string[] = [];
   const jsonLd: string[] = [];
+  const state: string[] = [];
+  let stateBytes = 0;
   let pos = 0;
   OPEN.lastIndex = 0;
   for (let m = OPEN.exec(html); m !== null; m = OPEN.exec(html)) {
@@ -45,8 +57,13 @@ export function prescan(html: string): Prescanned {
         close.lastIndex = openEnd;
         const c = close.exec(html);
         stop = c ? c.index + c[0].length : html.length;
+        const inner = () => html.slice(openEnd + 1, c ? c.index : html.length);
         if (tag === "script" && JSON_LD.test(html.slice(start, openEnd))) {
-          jsonLd.push(html.slice(openEnd + 1, c ? c.index : html.length));
+          jsonLd.push(inner());
+        } else if (tag === "script" && stateBytes < MAX_STATE_BYTES && (STATE_ID.test(html.slice(start, openEnd)) || STATE_START.test(html.slice(openEnd + 1, openEnd + 40)))) {
+          const text = inner();
+          stateBytes += text.length;
+          state.push(text);
         } else if (tag === "noscript" && isContent(html.slice(openEnd + 1, c ? c.index : html.length))) {
           // Only the tag goes: the scan goes on inside, where scripts are cut as anywhere else.
           stop = openEnd + 1;
@@ -58,14 +75,14 @@ export function prescan(html: string): Prescanned {
     OPEN.lastIndex = stop;
   }
   out.push(html.slice(pos));
-  return { html: out.join(""), jsonLd };
+  return { html: out.join(""), jsonLd, state };
 }
 
 function isContent(inner: string): boolean {
   return inner.length >= NOSCRIPT_CONTENT_BYTES && BLOCK_MARKUP.test(inner);
 }
 
-export type PrescannedBytes = { bytes: Uint8Array; jsonLd: Uint8Array[] };
+export type PrescannedBytes = { bytes: Uint8Array; jsonLd: Uint8Array[]; state: Uint8Array[] };
 
 const NAMES = ["script", "style", "svg", "template", "noscript"].map((n) => Buffer.from(n, "latin1"));
 const LT = 0x3c;
@@ -103,6 +120,8 @@ export function prescanBytes(bytes: Uint8Array): PrescannedBytes {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const kept: Buffer[] = [];
   const jsonLd: Uint8Array[] = [];
+  const state: Uint8Array[] = [];
+  let stateBytes = 0;
   let pos = 0;
   for (let i = buf.indexOf(LT); i >= 0 && i < buf.length; i = buf.indexOf(LT, i + 1)) {
     let stop = -1;
@@ -124,8 +143,14 @@ export function prescanBytes(bytes: Uint8Array): PrescannedBytes {
       } else {
         const close = closeOf(buf, openEnd + 1, name);
         stop = close ? close.end : buf.length;
-        if (name === NAMES[0] && JSON_LD.test(buf.toString("latin1", i, openEnd))) {
-          jsonLd.push(buf.subarray(openEnd + 1, close ? close.start : buf.length));
+        const end = close ? close.start : buf.length;
+        if (name === NAMES[0]) {
+          const open = buf.toString("latin1", i, openEnd);
+          if (JSON_LD.test(open)) jsonLd.push(buf.subarray(openEnd + 1, end));
+          else if (stateBytes < MAX_STATE_BYTES && (STATE_ID.test(open) || STATE_START.test(buf.toString("latin1", openEnd + 1, Math.min(end, openEnd + 40))))) {
+            stateBytes += end - openEnd - 1;
+            state.push(buf.subarray(openEnd + 1, end));
+          }
         } else if (name === NAMES[4] && isContent(buf.toString("latin1", openEnd + 1, Math.min(close ? close.start : buf.length, openEnd + 1 + 65_536)))) {
           stop = openEnd + 1;
         }
@@ -135,7 +160,7 @@ export function prescanBytes(bytes: Uint8Array): PrescannedBytes {
     pos = stop;
     i = stop - 1;
   }
-  if (pos === 0) return { bytes, jsonLd };
+  if (pos === 0) return { bytes, jsonLd, state };
   kept.push(buf.subarray(pos));
-  return { bytes: Buffer.concat(kept), jsonLd };
+  return { bytes: Buffer.concat(kept), jsonLd, state };
 }
