@@ -28,6 +28,8 @@ export type PageFeatures = {
   chars: number;
   /** Whether the page offers to put something in a cart or bag. */
   buyButton: boolean;
+  /** `<section>` elements: service and landing pages are built of many. */
+  sections: number;
 };
 
 const POST_HINT = /(^|[\s_-])(post|posts|comment|comments|reply|replies|message|messages|topic-?post|thread-?post|answer|answers)($|[\s_-]|\d)/;
@@ -41,8 +43,10 @@ export function pageFeatures(flat: Flattened, markup: string): PageFeatures {
   let articles = 0;
   let headings = 0;
   let linkedHeadings = 0;
+  let sections = 0;
   for (const e of flat.elements) {
     if (e.tag === "pre") codeBlocks++;
+    else if (e.tag === "section") sections++;
     else if (e.tag === "article") articles++;
     else if (e.tag.length === 2 && e.tag[0] === "h" && e.tag[1]! >= "1" && e.tag[1]! <= "6") {
       headings++;
@@ -62,6 +66,7 @@ export function pageFeatures(flat: Flattened, markup: string): PageFeatures {
     linkedHeadings,
     chars: body?.chars ?? 0,
     buyButton: BUY.test(markup),
+    sections,
   };
 }
 
@@ -129,23 +134,24 @@ export function detectPageType(meta: Metadata, f: PageFeatures, url: string | un
   }
 
   if (f.posts >= 3) score.forum += Math.min(2, f.posts / 4);
-  if (f.codeBlocks >= 2) score.documentation += Math.min(2, f.codeBlocks / 3);
+  if (f.codeBlocks >= 3) score.documentation += 2;
+  else if (f.codeBlocks >= 1) score.documentation += 0.5;
   if (f.buyButton) {
-    score.product += 1.5;
+    score.product += 2;
     score.collection += 0.5;
   }
-  if (f.prices >= 8) score.collection += 1.5;
-  else if (f.prices >= 1 && f.prices <= 4) score.product += 0.5;
-  if (f.linkedHeadings >= 6) {
-    score.listing += 1.5;
+  if (f.prices >= 10) score.collection += 2;
+  else if (f.prices >= 1) score.product += 0.5;
+  if (f.linkedHeadings >= 6 && f.proseShare < 0.5) {
+    score.listing += 2;
     score.collection += 0.5;
   }
   if (f.articles >= 5) score.listing += 1;
-  if (f.proseShare > 0.5) score.article += 1.5;
-  else if (f.proseShare < 0.2) {
-    score.article -= 1;
-    score.service += 0.5;
-  }
+  if (f.sections >= 4 && f.proseShare < 0.65) score.service += 1;
+  // Prose is what an article is made of; pages of cards, specs and calls to action have little.
+  if (f.proseShare > 0.6) score.article += 1.5;
+  else if (f.proseShare < 0.3) score.article -= 2;
+  else if (f.proseShare < 0.45) score.article -= 1;
 
   let best: PageType = "article";
   for (const t of Object.keys(score) as PageType[]) if (score[t] > score[best]) best = t;
