@@ -76,7 +76,8 @@ const DOCS_PATH = /\/(docs?|documentation|manual|reference|api|apis|guides?|user
 const DOCS_HOST = /^(docs?|developers?|devcenter|wiki|learn|help|support|manual|api)\./i;
 const PRODUCT_PATH = /\/(products?|p|dp|itm|item|items|listing|app|shop\/p|sku)\/[^/]+/i;
 const COLLECTION_PATH = /\/(collections?|c|cat|category|categories|catalog|shop|store|department|w|s|browse|range)(\/|$)/i;
-const LISTING_PATH = /\/(list|lists|news|blog|blogs|articles|tag|tags|topic|topics|category|archive|archives|latest|trending|directory|search|subject|city|events)(\/|$|\.)/i;
+/** A section's own page (`/news`, `/blog/page/2`, `/tag/rust`), not a piece inside it (`/news/some-story`). */
+const LISTING_PATH = /\/(list|lists|news|blog|blogs|articles|latest|trending|directory|search|events|archive|archives)(\/page\/\d+)?\/?$|\/(tag|tags|topic|topics|category|categories|subject|city|list|archive)\/[^/]+\/?$/i;
 const SERVICE_PATH = /\/(services?|solutions?|pricing|plans|features|platform|products?|enterprise|business|consulting|offers?|tuition|certificates?|programs?|about|contact|why-|use-cases?)(\/|$|-)/i;
 
 type Url = { host: string; path: string; depth: number };
@@ -111,7 +112,7 @@ export function detectPageType(meta: Metadata, f: PageFeatures, url: string | un
   }
   if (has("Service", "LocalBusiness", "ProfessionalService", "FinancialProduct", "Course", "SoftwareApplication") && !has("Article", "BlogPosting", "NewsArticle")) score.service += 1.5;
   if (og.startsWith("product")) score.product += 2.5;
-  if (og === "article") score.article += 1;
+  if (og === "article") score.article += 1.5;
   if (og === "website") score.service += 0.5;
 
   if (u) {
@@ -133,7 +134,8 @@ export function detectPageType(meta: Metadata, f: PageFeatures, url: string | un
     if (/\/(19|20)\d\d\/\d{1,2}\//.test(u.path) || /[a-z0-9]+(-[a-z0-9]+){4,}/i.test(u.path.split("/").pop() ?? "")) score.article += 1;
   }
 
-  if (f.posts >= 3) score.forum += Math.min(2, f.posts / 4);
+  // Blogs call their comments posts too: many posts say forum only with something else that does.
+  if (f.posts >= 3) score.forum += score.forum > 0 ? Math.min(2, f.posts / 4) : 0.5;
   if (f.codeBlocks >= 3) score.documentation += 2;
   else if (f.codeBlocks >= 1) score.documentation += 0.5;
   if (f.buyButton) {
@@ -155,5 +157,6 @@ export function detectPageType(meta: Metadata, f: PageFeatures, url: string | un
 
   let best: PageType = "article";
   for (const t of Object.keys(score) as PageType[]) if (score[t] > score[best]) best = t;
-  return best;
+  // Another type needs real evidence of its own, not only an article's lack of prose.
+  return score[best] >= 1 ? best : "article";
 }
