@@ -56,7 +56,13 @@ export type Block = {
   order: number;
 };
 
-export type Flattened = { blocks: Block[]; elements: ElInfo[]; root: ElInfo | null };
+export type Flattened = {
+  blocks: Block[];
+  elements: ElInfo[];
+  root: ElInfo | null;
+  /** Buttons and forms that put something in a cart or bag (a shop's page). */
+  buyControls: number;
+};
 
 const BLOCK_TAGS = new Set([
   "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog",
@@ -98,8 +104,12 @@ function hintWeight(value: string | undefined): number {
   return w;
 }
 
-type Hint = { hints: string; unlikely: boolean; weight: number };
-const NO_HINT: Hint = { hints: "", unlikely: false, weight: 0 };
+type Hint = { hints: string; unlikely: boolean; weight: number; buy: boolean };
+const NO_HINT: Hint = { hints: "", unlikely: false, weight: 0, buy: false };
+/** Class and id of a shop's buy control, in the words shop themes use. */
+const BUY_HINT = /add-?to-?(cart|bag|basket)|add_to_(cart|bag|basket)|addtocart|buy-?now|product-?form__(submit|buttons)/;
+/** What a buy button says, in the languages most shops are in. */
+const BUY_TEXT = /add to (cart|bag|basket|trolley)|buy (it )?now|in den warenkorb|ajouter au panier|añadir al carrito|aggiungi al carrello/i;
 /** Pages repeat a few class names thousands of times: judge each class-and-id pair once. */
 const hintCache = new Map<string, Hint>();
 const HINT_CACHE_LIMIT = 20_000;
@@ -114,7 +124,7 @@ function hintOf(el: HTMLElement): Hint {
   if (hint === undefined) {
     const hints = `${cls} ${id}`.toLowerCase();
     const unlikely = (UNLIKELY.test(hints) && !MAYBE.test(hints)) || SURELY_CHROME.test(hints);
-    hint = { hints, unlikely, weight: hintWeight(cls) + hintWeight(id) };
+    hint = { hints, unlikely, weight: hintWeight(cls) + hintWeight(id), buy: BUY_HINT.test(hints) };
     if (hintCache.size >= HINT_CACHE_LIMIT) hintCache.clear();
     hintCache.set(key, hint);
   }
@@ -162,6 +172,7 @@ type Frame = Node | ElInfo | typeof LINK_END;
 export function flatten(root: HTMLElement): Flattened {
   const blocks: Block[] = [];
   const elements: ElInfo[] = [];
+  let buyControls = 0;
   let parts: string[] = [];
   let partLink = 0;
   let linkDepth = 0;
@@ -223,13 +234,17 @@ export function flatten(root: HTMLElement): Flattened {
       if (current) current.ownEmbeds++;
       continue;
     }
-    if (SKIP_TAGS.has(tag)) continue;
+    if (SKIP_TAGS.has(tag)) {
+      if (tag === "button" && (hintOf(el).buy || BUY_TEXT.test(shortText(el)))) buyControls++;
+      continue;
+    }
     if (tag === "br" || tag === "hr") {
       flush();
       continue;
     }
     if (isHidden(el)) continue;
     const hint = hintOf(el);
+    if (hint.buy) buyControls++;
     const role = hint === NO_HINT && el.rawAttrs.length === 0 ? undefined : rawAttr(el, "role");
     const chrome = hint.unlikely || (role !== undefined && UNLIKELY_ROLES.has(role));
     const exempt = tag === "body" || tag === "a" || tag === "html" || tag === "main" || tag === "article";
@@ -253,9 +268,21 @@ export function flatten(root: HTMLElement): Flattened {
   }
   flush();
 
-  const flat = { blocks, elements, root: elements[0] ?? null };
+  const flat = { blocks, elements, root: elements[0] ?? null, buyControls };
   aggregate(flat);
   return flat;
+}
+
+/** The first words of an element's text, gathered iteratively and within a bound (a button nests a few spans, a hostile page thousands). */
+function shortText(el: HTMLElement): string {
+  let out = "";
+  const stack: Node[] = [el];
+  for (let visited = 0; stack.length > 0 && visited < 40 && out.length < 80; visited++) {
+    const n = stack.pop()!;
+    if (n.nodeType === NodeType.TEXT_NODE) out += (n as TextNode).text;
+    else for (let i = n.childNodes.length - 1; i >= 0; i--) stack.push(n.childNodes[i]!);
+  }
+  return out.replace(SPACES, " ").trim();
 }
 
 /** Fills each element's subtree aggregates from its blocks and own counts. */
@@ -329,7 +356,7 @@ export function withoutChrome(flat: Flattened): Flattened {
     const owner = copies.get(b.owner);
     if (owner) blocks.push({ ...b, owner, order: owner.order });
   }
-  const out = { blocks, elements, root: elements[0] ?? null };
+  const out = { blocks, elements, root: elements[0] ?? null, buyControls: flat.buyControls };
   aggregate(out);
   return out;
 }

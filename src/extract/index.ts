@@ -58,7 +58,7 @@ export function extractArticle(input: ExtractInput): Article {
   const meta = readMetadata(root, input.url, jsonLd);
 
   const all = flatten(root);
-  const pageType = detectPageType(meta, pageFeatures(all, markup), input.url);
+  const pageType = detectPageType(meta, pageFeatures(all), input.url);
   const itemized = pageType === "listing" || pageType === "collection";
   const region = selectRegion(all, { keepComments: pageType === "forum", keepLinkLists: itemized }).blocks;
   let blocks = region;

@@ -34,9 +34,8 @@ export type PageFeatures = {
 
 const POST_HINT = /(^|[\s_-])(post|posts|comment|comments|reply|replies|message|messages|topic-?post|thread-?post|answer|answers)($|[\s_-]|\d)/;
 const PRICE = /(?:[$€£¥₹]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|£|USD|EUR|GBP|kr|zł))/;
-const BUY = /add[ _-]?to[ _-]?(cart|bag|basket|trolley)|in den warenkorb|ajouter au panier|añadir al carrito|buy now|buy it now/i;
 
-export function pageFeatures(flat: Flattened, markup: string): PageFeatures {
+export function pageFeatures(flat: Flattened): PageFeatures {
   const body = flat.elements.find((e) => e.tag === "body") ?? flat.root;
   let posts = 0;
   let codeBlocks = 0;
@@ -65,7 +64,7 @@ export function pageFeatures(flat: Flattened, markup: string): PageFeatures {
     headings,
     linkedHeadings,
     chars: body?.chars ?? 0,
-    buyButton: BUY.test(markup),
+    buyButton: flat.buyControls > 0,
     sections,
   };
 }
