@@ -143,11 +143,12 @@ export function detectPageType(meta: Metadata, f: PageFeatures, url: string | un
   }
   if (f.prices >= 10) score.collection += 2;
   else if (f.prices >= 1) score.product += 0.5;
-  if (f.linkedHeadings >= 6 && f.proseShare < 0.5) {
+  // Cards: titles that are links, or many <article> elements. A story has a few related ones at most.
+  if (f.linkedHeadings >= 10 || (f.linkedHeadings >= 6 && f.proseShare < 0.5)) {
     score.listing += 2;
     score.collection += 0.5;
   }
-  if (f.articles >= 5) score.listing += 1;
+  if (f.articles >= 5) score.listing += 1.5;
   if (f.sections >= 4 && f.proseShare < 0.65) score.service += 1;
   // Prose is what an article is made of; pages of cards, specs and calls to action have little.
   if (f.proseShare > 0.6) score.article += 1.5;
