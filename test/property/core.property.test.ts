@@ -80,10 +80,14 @@ describe("findLinks, for any message text", () => {
 });
 
 /** Element names an extractor treats specially, and some it has never heard of. */
-const TAGS = ["div", "p", "article", "main", "section", "span", "a", "b", "i", "li", "ul", "ol", "table", "tr", "td", "h1", "h2", "pre", "br", "img", "nav", "header", "footer", "aside", "form", "figure", "figcaption", "blockquote", "script", "style", "noscript", "template", "svg", "iframe", "x-widget", "DIV", "P"];
-const ATTRS = ['class="article-body"', 'class="nav menu share"', 'id="comments"', 'hidden', 'style="display:none"', 'role="main"', 'itemprop="articleBody"', 'href="javascript:x"', 'class="', 'data-x="<p>"', "aria-hidden=true"];
+const TAGS = ["div", "p", "article", "main", "section", "span", "a", "b", "i", "li", "ul", "ol", "table", "tr", "td", "h1", "h2", "pre", "br", "img", "nav", "header", "footer", "aside", "form", "figure", "figcaption", "blockquote", "script", "style", "noscript", "template", "svg", "iframe", "x-widget", "DIV", "P", "button", "dialog", "dl", "dt", "dd"];
+const ATTRS = ['class="article-body"', 'class="nav menu share"', 'id="comments"', 'hidden', 'style="display:none"', 'role="main"', 'itemprop="articleBody"', 'href="javascript:x"', 'class="', 'data-x="<p>"', "aria-hidden=true",
+  'hidden id="S:0"', 'class="add-to-cart"', 'role="navigation"', 'class="message-userextras"', 'class="related-posts"', 'class="card"', 'id="__NEXT_DATA__"'];
 /** Markup that does not close, opens comments, or claims a charset or JSON-LD. */
-const JUNK = ["<", ">", "</", "<!--", "-->", "<![CDATA[", "]]>", "<!doctype html>", "<html>", "</body>", "<p", "<div class=", "&", "&amp", "&#xD800;", "&#0;", "&#x10FFFF;", '<meta charset="shift_jis">', '<script type="application/ld+json">{"@type":"NewsArticle","isAccessibleForFree":false', "</script>", "<title>", "</title>", "\u0000", "\uFEFF"];
+const JUNK = ["<", ">", "</", "<!--", "-->", "<![CDATA[", "]]>", "<!doctype html>", "<html>", "</body>", "<p", "<div class=", "&", "&amp", "&#xD800;", "&#0;", "&#x10FFFF;", '<meta charset="shift_jis">', '<script type="application/ld+json">{"@type":"NewsArticle","isAccessibleForFree":false', "</script>", "<title>", "</title>", "\u0000", "\uFEFF",
+  // Framework state and JSON-LD bodies an app shell is read from, whole or cut short.
+  '<script id="__NEXT_DATA__" type="application/json">{"props":{"html":"', '<script>self.__next_f.push([1,"', '"])</script>', "<noscript>",
+  '<script type="application/ld+json">{"@type":"Product","name":"x","description":"', '<script type="application/ld+json">{"@type":"Article","articleBody":"', '"}</script>'];
 
 type Tree = string;
 const text = fc.oneof({ arbitrary: hostileText, weight: 3 }, { arbitrary: fc.lorem({ mode: "sentences", maxCount: 4 }), weight: 3 }, { arbitrary: fc.constantFrom(...JUNK), weight: 2 });
@@ -99,6 +103,8 @@ const html = fc.oneof(
   fc.string({ unit: "binary", maxLength: 2_000 }),
 );
 
+const PAGE_TYPES = ["article", "forum", "product", "collection", "listing", "documentation", "service"];
+
 describe("extractArticle, for any markup", () => {
   it("returns an article or says it found none, within its bound, and never throws — from text or bytes", () => {
     fc.assert(
@@ -108,6 +114,9 @@ describe("extractArticle, for any markup", () => {
           const article = extractArticle({ body, url: "https://example.com/a", ...(contentType ? { contentType } : {}) });
           expect(performance.now() - started).toBeLessThan(BOUND_MS);
           expect(typeof article.text).toBe("string");
+          expect(PAGE_TYPES).toContain(article.pageType);
+          // Everything it says comes from the page: nothing is made up or multiplied.
+          expect(article.text.length).toBeLessThanOrEqual(typeof body === "string" ? body.length : body.byteLength);
           expect(article.paragraphs.join("\n\n")).toBe(article.text);
           if (article.text === "") expect(article.warning).toBeTruthy();
           for (const p of article.paragraphs) expect(p.trim()).not.toBe("");

@@ -1,0 +1,202 @@
+import { describe, expect, it } from "vitest";
+import { extractArticle } from "../../src/extract/index.js";
+
+/**
+ * The extractor on the kinds of page people link today: threads, shops, listings, docs, service
+ * pages and app shells. Each page is made here, small, with the shape those sites share.
+ */
+
+const sentence = (topic: string, i: number) =>
+  `Point ${i + 1} about ${topic} explains, in plain words and with some detail, what happened, why it matters, and what comes next.`;
+const prose = (topic: string, n: number) => Array.from({ length: n }, (_, i) => `<p>${sentence(topic, i)}</p>`).join("\n");
+const page = (body: string, head = "") => `<!doctype html><html lang="en"><head><title>Test page</title>${head}</head><body>${body}</body></html>`;
+const ld = (o: unknown) => `<script type="application/ld+json">${JSON.stringify(o)}</script>`;
+
+const chrome = `
+  <header class="site-header"><nav><a href="/">Home</a> <a href="/shop">Shop</a> <a href="/about">About us</a></nav></header>
+  <div class="cookie-banner"><p>We use cookies to improve your experience. By continuing you agree to our cookie policy.</p></div>`;
+const footer = `<footer><p>© 2026 Example Ltd. All rights reserved. Privacy policy, terms of service and contact details.</p></footer>`;
+
+describe("extractArticle on today's page kinds", () => {
+  it("reads a whole thread: every post with its poster, not the poster's rank and stats or the board's sidebar", () => {
+    const post = (who: string, n: number) => `
+      <article class="message message--post">
+        <div class="message-user"><h4 class="message-name">${who}</h4><h5 class="message-usertitle">Well-known member</h5>
+          <div class="message-userextras"><dl><dt>Joined</dt><dd>Jan 1, 2020</dd><dt>Messages</dt><dd>1,234</dd></dl></div></div>
+        <div class="message-content"><div class="bbWrapper">${prose(`${who}'s reply`, 2)}</div></div>
+      </article>`;
+    const html = page(
+      `${chrome}<main><h1>Which telescope should I buy first?</h1>${post("stargazer", 1)}${post("orion", 2)}${post("vega", 3)}</main>
+       <div class="p-body-sidebar"><h3>Members online</h3><p>There are 120 members and 3,400 guests online right now, browsing the forum.</p></div>${footer}`,
+      ld({ "@context": "https://schema.org", "@type": "DiscussionForumPosting", headline: "Which telescope should I buy first?" }),
+    );
+    const a = extractArticle({ body: html, url: "https://forum.example.org/threads/which-telescope.123/" });
+    expect(a.pageType).toBe("forum");
+    for (const who of ["stargazer", "orion", "vega"]) {
+      expect(a.text).toContain(who);
+      expect(a.text).toContain(`Point 2 about ${who}'s reply`);
+    }
+    for (const junk of ["Well-known member", "Joined", "Messages", "Members online", "cookies", "All rights reserved"]) expect(a.text).not.toContain(junk);
+  });
+
+  it("reads a product: name, description and specifications, not the suggestions under it", () => {
+    const html = page(
+      `${chrome}<main>
+        <div class="product"><h1>Trail Pack 25</h1><p class="price">$129.00</p>
+          <form class="product-form"><button class="product-form__submit">Add to cart</button></form>
+          <div class="description">${prose("the pack", 3)}</div>
+          <table class="specs"><tr><th>Weight</th><td>1.2 kg</td></tr><tr><th>Volume</th><td>25 litres</td></tr></table></div>
+        <section class="upsell"><h2>You may also like</h2><ul>
+          <li><a href="/p/1">Summit Pack 40, a larger pack</a> <span>$159.00</span></li>
+          <li><a href="/p/2">Day Pack 18, a smaller pack</a> <span>$89.00</span></li></ul></section>
+      </main>${footer}`,
+      ld({ "@context": "https://schema.org", "@type": "Product", name: "Trail Pack 25", description: "A light pack." }),
+    );
+    const a = extractArticle({ body: html, url: "https://shop.example/products/trail-pack-25" });
+    expect(a.pageType).toBe("product");
+    for (const want of ["Point 1 about the pack", "Point 3 about the pack", "Weight", "1.2 kg", "25 litres"]) expect(a.text).toContain(want);
+    for (const junk of ["You may also like", "Summit Pack 40", "cookies"]) expect(a.text).not.toContain(junk);
+  });
+
+  it("reads every item of a listing, titles that are links included, without the pager and the menu", () => {
+    const card = (i: number) => `<article class="card"><h2><a href="/news/story-${i}">Story number ${i} makes the news today</a></h2><p>Teaser of story ${i}, short.</p></article>`;
+    const html = page(
+      `${chrome}<main><h1>Latest news</h1>${Array.from({ length: 12 }, (_, i) => card(i + 1)).join("")}
+        <nav class="pagination"><a href="?p=1">1</a> <a href="?p=2">2</a> <a href="?p=3">Next page</a></nav></main>${footer}`,
+    );
+    const a = extractArticle({ body: html, url: "https://news.example/news" });
+    expect(a.pageType).toBe("listing");
+    for (let i = 1; i <= 12; i++) expect(a.text).toContain(`Story number ${i} makes the news today`);
+    for (const junk of ["Next page", "About us", "cookies"]) expect(a.text).not.toContain(junk);
+  });
+
+  it("reads documentation with its code, without the sidebar and the table of contents", () => {
+    const html = page(
+      `${chrome}<div class="layout"><aside class="sidebar"><ul><li><a href="/docs/install">Installing</a></li><li><a href="/docs/config">Configuring the server</a></li></ul></aside>
+        <main><h1>Configuring the server</h1>${prose("configuration", 2)}
+          <pre><code>server.listen(8080);\nserver.on("request", handle);</code></pre>${prose("routes", 2)}
+          <pre><code>const routes = loadRoutes("./routes");</code></pre><pre><code>npm start</code></pre></main>
+        <nav class="toc"><a href="#a">On this page</a></nav></div>${footer}`,
+    );
+    const a = extractArticle({ body: html, url: "https://docs.example.dev/guide/configuring" });
+    expect(a.pageType).toBe("documentation");
+    for (const want of ["server.listen(8080);", 'loadRoutes("./routes")', "Point 2 about routes"]) expect(a.text).toContain(want);
+    for (const junk of ["Installing", "On this page", "cookies"]) expect(a.text).not.toContain(junk);
+  });
+
+  it("reads a service page's sections together: hero, features, pricing and questions", () => {
+    const html = page(
+      `${chrome}<main>
+        <section class="hero"><h1>Payments for growing businesses</h1><p>Accept cards, wallets and bank transfers in one place.</p></section>
+        <section class="features"><h2>Features</h2><div><h3>Fast payouts</h3><p>Money reaches your account in two days.</p></div><div><h3>Fraud checks</h3><p>Every payment is screened as it happens.</p></div></section>
+        <section class="pricing"><h2>Pricing</h2><p>1.5% + 20p per card payment, no monthly fee.</p></section>
+        <section class="faq"><h2>Questions</h2><h3>Can I cancel at any time?</h3><p>Yes, there is no contract and nothing to pay to leave.</p></section>
+      </main>${footer}`,
+    );
+    const a = extractArticle({ body: html, url: "https://pay.example/" });
+    expect(a.pageType).toBe("service");
+    for (const want of ["Accept cards, wallets", "Fast payouts", "Fraud checks", "1.5% + 20p", "Can I cancel at any time?"]) expect(a.text).toContain(want);
+    expect(a.text).not.toContain("cookies");
+  });
+
+  it("keeps calling an article an article", () => {
+    const html = page(`${chrome}<main><article><h1>Rivers rise after the storm</h1>${prose("the storm", 6)}</article></main>${footer}`, `<meta property="og:type" content="article">`);
+    const a = extractArticle({ body: html, url: "https://news.example/2026/11/20/rivers-rise-after-the-storm" });
+    expect(a.pageType).toBe("article");
+    expect(a.paragraphs).toHaveLength(6);
+  });
+
+  it("says a section copied for phones and desktops once, on a page that is not an article", () => {
+    const features = `<div class="features"><h3>Fast payouts</h3><p>Money reaches your account in two days, every day of the week.</p></div>`;
+    const html = page(
+      `<main><div class="product"><h1>Trail Pack 25</h1><div class="mobile-only">${features}</div><div class="desktop-only">${features}</div></div></main>`,
+      ld({ "@context": "https://schema.org", "@type": "Product", name: "Trail Pack 25" }),
+    );
+    const a = extractArticle({ body: html, url: "https://shop.example/products/trail-pack-25" });
+    expect(a.pageType).toBe("product");
+    expect(a.text.match(/Money reaches your account/g)).toHaveLength(1);
+  });
+});
+
+describe("extractArticle on broken markup and app shells", () => {
+  it("closes what a stray tag left open, as a browser does: a <div> written for </div> inside a button hides nothing", () => {
+    const html = page(`<header><button class="menu"><div class="icon"><div></button></div></header><main><article>${prose("the fix", 4)}</article></main>`);
+    const a = extractArticle({ body: html, url: "https://news.example/fix" });
+    expect(a.paragraphs).toHaveLength(4);
+  });
+
+  it("never reads the doctype as text", () => {
+    const a = extractArticle({ body: `<!DOCTYPE html><html><body><div id="app"></div></body></html>`, url: "https://app.example/" });
+    expect(a.text).not.toContain("DOCTYPE");
+    expect(a.text).toBe("");
+    expect(a.warning).toBeTruthy();
+  });
+
+  it("reads a thread a forum engine serves in <noscript> beside its empty app", () => {
+    const posts = Array.from({ length: 6 }, (_, i) => `<div class="topic-post"><span class="creator">user${i}</span><div class="post">${prose(`post ${i}`, 2)}</div></div>`).join("");
+    const html = page(`<section id="main-outlet-shell"></section><noscript data-path="/t/how-to/1"><div id="main-outlet">${posts}</div></noscript>`);
+    const a = extractArticle({ body: html, url: "https://community.example.org/t/how-to/1" });
+    for (let i = 0; i < 6; i++) expect(a.text).toContain(`Point 2 about post ${i}`);
+  });
+
+  it("cuts a small <noscript> (\"enable JavaScript\") as before", () => {
+    const html = page(`<main><article>${prose("the app", 3)}</article></main><noscript><p>You need to enable JavaScript to run this app.</p></noscript>`);
+    expect(extractArticle({ body: html }).text).not.toContain("enable JavaScript");
+  });
+
+  it("reads what React streams into <div hidden id=\"S:0\">, and still skips what is really hidden", () => {
+    const html = page(`<main><div id="slot"></div></main><div hidden id="S:0"><article>${prose("the stream", 4)}</article></div><div hidden><p>${sentence("a secret draft", 0)}</p></div>`);
+    const a = extractArticle({ body: html, url: "https://blog.example/posts/streamed-article-about-things" });
+    expect(a.text).toContain("Point 4 about the stream");
+    expect(a.text).not.toContain("secret draft");
+  });
+
+  it("reads the JSON-LD body of an article whose DOM holds only a teaser", () => {
+    const body = Array.from({ length: 6 }, (_, i) => sentence("the full story", i)).join("\n\n");
+    const html = page(`<main><article><h1>Storm</h1><p>${sentence("the teaser", 0)}</p></article></main>`, ld({ "@context": "https://schema.org", "@type": "NewsArticle", headline: "Storm", articleBody: body }));
+    const a = extractArticle({ body: html, url: "https://news.example/storm" });
+    expect(a.paragraphs).toHaveLength(6);
+    expect(a.text).toContain("Point 6 about the full story");
+  });
+
+  it("does not read the JSON-LD body of an article the page says is not free to read", () => {
+    const body = Array.from({ length: 6 }, (_, i) => sentence("the paid story", i)).join("\n\n");
+    const html = page(
+      `<main><article><p>${sentence("the teaser", 0)}</p><p>Subscribe to read the rest.</p></article></main>`,
+      ld({ "@context": "https://schema.org", "@type": "NewsArticle", isAccessibleForFree: false, articleBody: body }),
+    );
+    const a = extractArticle({ body: html, url: "https://news.example/paid" });
+    expect(a.text).not.toContain("the paid story");
+    expect(a.accessibleForFree).toBe(false);
+  });
+
+  it("reads a product's JSON-LD description when the shop renders its page with JavaScript", () => {
+    const html = page(`<div id="root"></div>`, ld({ "@context": "https://schema.org", "@type": "Product", name: "Dark Roast Coffee", description: `<p>${sentence("the roast", 0)}</p><p>${sentence("the beans", 1)}</p>` }));
+    const a = extractArticle({ body: html, url: "https://coffee.example/products/dark-roast" });
+    expect(a.paragraphs).toEqual(["Dark Roast Coffee", sentence("the roast", 0), sentence("the beans", 1)]);
+  });
+
+  it("reads the prose of a Next.js page's state when its DOM is an empty shell, not its ids, URLs or code", () => {
+    const state = { props: { pageProps: { post: { id: "p_8f3a", slug: "a-story", url: "https://cdn.example/img/a-story-hero-image-large-version.png", html: `<p>${sentence("the state", 0)}</p><p>${sentence("the state", 1)}</p>`, code: "function x() { return a => { b(); c(); }; }" } } } };
+    const html = page(`<div id="__next"></div><script id="__NEXT_DATA__" type="application/json">${JSON.stringify(state)}</script>`);
+    const a = extractArticle({ body: html, url: "https://blog.example/a-story" });
+    expect(a.paragraphs).toEqual([sentence("the state", 0), sentence("the state", 1)]);
+  });
+
+  it("reads the prose streamed in Next.js self.__next_f chunks, joined across chunks", () => {
+    const flight = `1:["$","p",null,{"children":"${sentence("the flight", 0)}"}]\n2:["$","p",null,{"children":"${sentence("the flight", 1)}"}]\n`;
+    const cut = 70;
+    const push = (chunk: string) => `<script>self.__next_f.push(${JSON.stringify([1, chunk])})</script>`;
+    const html = page(`<div id="app"></div>${push(flight.slice(0, cut))}${push(flight.slice(cut))}`);
+    const a = extractArticle({ body: html, url: "https://blog.example/flight" });
+    expect(a.paragraphs).toEqual([sentence("the flight", 0), sentence("the flight", 1)]);
+  });
+
+  it("leaves framework state alone when the DOM has the page", () => {
+    const state = { props: { pageProps: { reviews: Array.from({ length: 5 }, (_, i) => sentence("a review", i)) } } };
+    const html = page(`<main><article>${prose("the page itself", 4)}</article></main><script id="__NEXT_DATA__" type="application/json">${JSON.stringify(state)}</script>`);
+    const a = extractArticle({ body: html, url: "https://blog.example/posts/the-page-itself-and-more" });
+    expect(a.text).toContain("Point 4 about the page itself");
+    expect(a.text).not.toContain("a review");
+  });
+});
