@@ -40,7 +40,7 @@ export function selectRegion(flat: Flattened, options: RegionOptions): Region {
   const region = mainOf(flat, body);
 
   // On a listing, "Latest news" and "Most popular" are sections of the content itself.
-  const titled = options.keepLinkLists ? new Set<ElInfo>() : titledAsides(flat, region);
+  const titled = options.keepLinkLists ? new Set<ElInfo>() : titledAsides(flat, region, options.keepComments ? ASIDE_TITLE : ASIDE_OR_COMMENTS_TITLE);
   const verdict = new Map<ElInfo, boolean>();
   const isChrome = (e: ElInfo): boolean => titled.has(e) || chromeReason(e, region, options) !== null;
   // Kept when no element from the block's owner up to the region is chrome; memoised per element.
@@ -72,20 +72,24 @@ export function selectRegion(flat: Flattened, options: RegionOptions): Region {
 
 /** Headings of what is not the page's own content: suggestions, other items, the next read. */
 const ASIDE_TITLE =
-  /^(you (may|might) also (like|enjoy|love)|you may be interested in|related( (products|items|articles|posts|stories|content|reading|links|topics|videos|guides|questions))?|customers (who|also)\b.*|people (who|also)\b.*|similar (items|products|posts|articles)|recently viewed( items| products)?|recommended( for you| products| reading| articles| posts)?|more from .{1,40}|more (stories|articles|posts|news|to explore)|complete the (look|set)|frequently bought together|pairs? (well )?with|shop (similar|the look)|read next|up next|what to read next|keep reading|trending( now)?|most (popular|read|viewed)|popular (posts|articles|stories)|latest (posts|articles|news)|(also|more) in .{1,30}|explore more|don't miss|sponsored|from our partners|around the web)\s*[:.]?$/i;
+  /^(you (may|might) also (like|enjoy|love)|you may be interested in|related( (products|items|articles|posts|stories|content|reading|links|topics|videos|guides|questions))?|customers (who|also)\b.*|people (who|also)\b.*|similar (items|products|posts|articles)|recently viewed( items| products)?|recommended( for you| products| reading| articles| posts)?|more from .{1,40}|more (stories|articles|posts|news|to explore)|complete the (look|set)|frequently bought together|pairs? (well )?with|shop (similar|the look)|read next|up next|what to read next|keep reading|trending( now)?|most (popular|read|viewed)|popular (posts|articles|stories)|latest (posts|articles|news)|(also|more) in .{1,30}|explore more|don't miss|sponsored|from our partners|around the web|about the (author|authors|reviewer|writer|contributors?)|meet the (author|team)|blog archives?|popular tags|follow us( on .{1,20})?|get (new )?\w+ by email|sign up for .{1,40}|share (this|on)( .{1,20})?|share:)\s*[:.…]?$/i;
+/** Headings of the comment section: chrome under an article, the content of a thread. */
+const COMMENTS_TITLE = /^(\d+ )?(comments?|responses?|replies|discussion|leave a (reply|comment)|join the (discussion|conversation)|what do you think\??)(\s*\(\d+\))?\s*[:.]?$/i;
 
 /**
  * Containers that open with such a heading (a "Related articles" section, a "You may also like"
  * carousel), found through the first text block of each element, in one linear pass.
  */
-function titledAsides(flat: Flattened, region: ElInfo): Set<ElInfo> {
+const ASIDE_OR_COMMENTS_TITLE = new RegExp(`${ASIDE_TITLE.source}|${COMMENTS_TITLE.source}`, "i");
+
+function titledAsides(flat: Flattened, region: ElInfo, title: RegExp): Set<ElInfo> {
   const first = new Map<ElInfo, Block>();
   for (const b of flat.blocks) {
     for (let e: ElInfo | null = b.owner; e && !first.has(e); e = e.parent) first.set(e, b);
   }
   const out = new Set<ElInfo>();
   for (const b of flat.blocks) {
-    if (b.chars > 60 || !ASIDE_TITLE.test(b.text)) continue;
+    if (b.chars > 60 || !title.test(b.text)) continue;
     let e = b.owner;
     while (e.parent && e.parent !== region && first.get(e.parent) === b && e.parent.chars < region.chars * 0.5) e = e.parent;
     if (e !== b.owner || e.chars > b.weight) out.add(e);
