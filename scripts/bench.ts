@@ -3,7 +3,8 @@
  * pages, Skim beside Mozilla Readability on linkedom in the same run — in process (per page) and as
  * whole processes — then the chat load tests (long polling; webhook mode on PostgreSQL with one and
  * two processes), and last the soak test (10,000 mixed messages to one process: no crash, each
- * answered once, no leak). `--only extraction` runs the extraction parts alone (a few minutes).
+ * answered once, no leak). `--only extraction` runs the extraction parts alone: some 17 minutes on
+ * two cores, two thirds of it Readability over the WCXB pages.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -37,7 +38,7 @@ type PageSet = "news" | "wcxb";
 
 const ROUNDS = 5;
 const PROCESS_RUNS = 7;
-// Readability takes 20-60 ms a WCXB page: fewer rounds there keep the run to minutes.
+// Readability takes some 75 ms a WCXB page on average (2 minutes a whole-process run): fewer rounds there.
 const WCXB_ROUNDS = 2;
 const WCXB_PROCESS_RUNS = 3;
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -294,7 +295,7 @@ function main(): void {
   for (const [label, set] of [[".html", plainFiles], [".html.gz", files]] as const) wholeProcess(skimBin, label, set, PROCESS_RUNS);
   if (wcxb) {
     // 1,497 paths are some 70 KB of arguments, far below Linux's limit (2 MB, 128 KB for one string).
-    note(`WCXB dev as whole processes (${WCXB_PROCESS_RUNS} runs each; about a minute a Readability run)`);
+    note(`WCXB dev as whole processes (${WCXB_PROCESS_RUNS} runs each; some 2 minutes a Readability run)`);
     wholeProcess(skimBin, "WCXB dev .html.gz", gzFiles(wcxb), WCXB_PROCESS_RUNS);
   }
   if (!extractionOnly) {
