@@ -2,7 +2,12 @@
  * `npm run eval`: extraction precision/recall/F1 on the shared extraction dev set beside a plain
  * "all visible text" baseline, and summarization ROUGE on the news summaries dev set beside
  * Lead-3 (the first three sentences), each baseline computed in the same run.
- * `--pages` adds per-page extraction scores; `--only extract|summarize` runs one part.
+ * Then the WCXB dev pages (../shared/data/wcxb-dev, 1,497 pages of 2025-26 in seven page types):
+ * the benchmark's word F1, P, R, with/without snippet rates and page-type accuracy, overall and per
+ * type, beside Readability + linkedom on the same pages in the same run and the published figures.
+ * `--pages` adds per-page news scores; `--only extract|wcxb|summarize` runs one part (`extract` is
+ * both extraction sets); `--no-readability` skips Readability (minutes); `--dump FILE` writes
+ * per-page WCXB scores as JSON; `--ids a,b` scores only those pages.
  *
  * With the abstractive engine configured (SKIM_LLM_BASE_URL and SKIM_LLM_MODEL, as for `skim run`)
  * the summarization part also scores it on the same articles (scripts/lib/engineEval.ts):
@@ -102,8 +107,12 @@ async function evalSummaries(file: string, label: string, llm: LlmSettings | nul
   if (llm) await evalEngine(items, { llm, limit: llmLimit, concurrency: llmConcurrency, label, print });
 }
 
-/** Published (rs-trafilatura, trafilatura) and measured-before (Readability) dev F1 per type, from the set's README. */
+/**
+ * Published dev F1 per type (rs-trafilatura, trafilatura; the set's README), and Skim's own before
+ * the page-type work (measured 2026-12, issue 12), to read the rows above against.
+ */
 const WCXB_ANCHORS: Record<string, number[]> = {
+  "skim before (issue 12)": [0.678, 0.869, 0.445, 0.335, 0.306, 0.362, 0.834, 0.536],
   "rs-trafilatura (pub.)": [0.859, 0.932, 0.808, 0.641, 0.716, 0.707, 0.932, 0.844],
   "trafilatura (pub.)": [0.791, 0.926, 0.585, 0.567, 0.553, 0.589, 0.888, 0.763],
 };
