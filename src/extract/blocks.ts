@@ -136,6 +136,15 @@ const UNLIKELY_ROLES = new Set(["menu", "menubar", "complementary", "navigation"
 const COMMAS = /[,\u060C\u3001\uFE50\uFE51\uFF0C\u201A]/g;
 const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/g;
 const SPACES = /\s+/g;
+/** A code block's lines without trailing white space or blank lines, by a split (a pattern would backtrack on long runs of spaces). */
+function codeLines(text: string): string {
+  const lines: string[] = [];
+  for (const line of text.split("\n")) {
+    const l = line.trimEnd();
+    if (l.length > 0) lines.push(l);
+  }
+  return lines.join("\n").trim();
+}
 
 function isHidden(el: HTMLElement): boolean {
   if (el.rawAttrs.length === 0) return false;
@@ -173,6 +182,7 @@ export function flatten(root: HTMLElement): Flattened {
   const blocks: Block[] = [];
   const elements: ElInfo[] = [];
   let buyControls = 0;
+  let preDepth = 0;
   let parts: string[] = [];
   let partLink = 0;
   let linkDepth = 0;
@@ -185,7 +195,9 @@ export function flatten(root: HTMLElement): Flattened {
       partLink = 0;
       return;
     }
-    const text = parts.join("").replace(SPACES, " ").trim();
+    // Code keeps its lines and indents (blank lines aside); everywhere else white space is the browser's: one space.
+    const joined = parts.join("");
+    const text = preDepth > 0 ? codeLines(joined) : joined.replace(SPACES, " ").trim();
     if (text.length > 0) {
       blocks.push({
         text, weight: textWeight(text), chars: text.length, linkChars: Math.min(partLink, text.length),
@@ -207,6 +219,7 @@ export function flatten(root: HTMLElement): Flattened {
     if ("order" in frame) {
       flush();
       frame.end = elements.length;
+      if (frame.tag === "pre") preDepth--;
       current = frame.parent;
       continue;
     }
@@ -257,6 +270,7 @@ export function flatten(root: HTMLElement): Flattened {
       info.unlikely = chrome && !exempt;
       info.role = role;
       if (current && BLOCK_TAGS.has(tag)) current.blockChildren++;
+      if (tag === "pre") preDepth++;
       elements.push(info);
       stack.push(info);
       current = info;

@@ -200,3 +200,12 @@ describe("extractArticle on broken markup and app shells", () => {
     expect(a.text).not.toContain("a review");
   });
 });
+
+describe("extractArticle on code", () => {
+  it("keeps a code block's lines and indents (not its blank lines), and folds white space elsewhere", () => {
+    const html = page(`<main><h1>Install</h1>${prose("installing", 2)}<pre><code>npm ci\n\n\nnpm   start\n  --port 8080</code></pre><p>Then   open\nthe page.</p></main>`);
+    const a = extractArticle({ body: html, url: "https://docs.example.dev/guide/install" });
+    expect(a.paragraphs).toContain("npm ci\nnpm   start\n  --port 8080");
+    expect(a.paragraphs).toContain("Then open the page.");
+  });
+});
