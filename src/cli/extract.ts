@@ -1,5 +1,4 @@
-import { mkdirSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Config } from "../../config/index.js";
 import type { Article } from "../extract/types.js";
@@ -53,9 +52,6 @@ export function outputName(input: string): string {
 
 export type ExtractDeps = { config: Config; log: Logger; stdout: (s: string) => void };
 
-/** Output files being written at once, at most. */
-const MAX_PENDING_WRITES = 8;
-
 /** How many URLs are fetched ahead of the input being extracted: fetches overlap with extraction. */
 const LOOKAHEAD = 4;
 
@@ -82,20 +78,6 @@ async function* extractInOrder(args: ExtractArgs, config: Config): AsyncGenerato
 export async function runExtract(args: ExtractArgs, deps: ExtractDeps): Promise<number> {
   let failures = 0;
   const used = new Set<string>();
-  // Files are written by libuv's threads while the next page is extracted here; a few at a time.
-  const writes = new Set<Promise<void>>();
-  let writeError: unknown = null;
-  const write = async (path: string, data: string) => {
-    if (writes.size >= MAX_PENDING_WRITES) await Promise.race(writes);
-    const w: Promise<void> = writeFile(path, data).then(
-      () => void writes.delete(w),
-      (err: unknown) => {
-        writes.delete(w);
-        writeError ??= err;
-      },
-    );
-    writes.add(w);
-  };
   if (args.outDir) mkdirSync(args.outDir, { recursive: true });
   let i = 0;
   for await (const outcome of extractInOrder(args, deps.config)) {
@@ -111,16 +93,13 @@ export async function runExtract(args: ExtractArgs, deps: ExtractDeps): Promise<
       let name = outputName(input);
       for (let n = 2; used.has(name); n++) name = `${outputName(input)}-${n}`;
       used.add(name);
-      await write(join(args.outDir, `${name}.json`), JSON.stringify(record, null, 2) + "\n");
+      writeFileSync(join(args.outDir, `${name}.json`), JSON.stringify(record, null, 2) + "\n");
     } else if (args.json) {
       deps.stdout(JSON.stringify(record) + "\n");
     } else {
       deps.stdout(renderPlain(record, record.url));
     }
   }
-  await Promise.all(writes);
-  // A file that could not be written is the run failing, as a synchronous write would have been.
-  if (writeError !== null) throw writeError;
   return failures > 0 ? 1 : 0;
 }
 
