@@ -51,7 +51,7 @@ export function pageFeatures(flat: Flattened): PageFeatures {
       headings++;
       if (e.chars > 0 && e.linkChars / e.chars > 0.8) linkedHeadings++;
     }
-    if (e.hints !== "" && POST_HINT.test(e.hints) && e.prose > 0) posts++;
+    if (e.prose > 0 && e.hints !== "" && POST_HINT.test(e.hints)) posts++;
   }
   let prices = 0;
   for (const b of flat.blocks) if (b.chars < 60 && PRICE.test(b.text)) prices++;

@@ -83,13 +83,14 @@ const COMMENTS_TITLE = /^(\d+ )?(comments?|responses?|replies|discussion|leave a
 const ASIDE_OR_COMMENTS_TITLE = new RegExp(`${ASIDE_TITLE.source}|${COMMENTS_TITLE.source}`, "i");
 
 function titledAsides(flat: Flattened, region: ElInfo, title: RegExp): Set<ElInfo> {
+  const out = new Set<ElInfo>();
+  const titles = flat.blocks.filter((b) => b.chars <= 60 && title.test(b.text));
+  if (titles.length === 0) return out;
   const first = new Map<ElInfo, Block>();
   for (const b of flat.blocks) {
     for (let e: ElInfo | null = b.owner; e && !first.has(e); e = e.parent) first.set(e, b);
   }
-  const out = new Set<ElInfo>();
-  for (const b of flat.blocks) {
-    if (b.chars > 60 || !title.test(b.text)) continue;
+  for (const b of titles) {
     let e = b.owner;
     while (e.parent && e.parent !== region && first.get(e.parent) === b && e.parent.chars < region.chars * 0.5) e = e.parent;
     if (e !== b.owner || e.chars > b.weight) out.add(e);
@@ -98,18 +99,33 @@ function titledAsides(flat: Flattened, region: ElInfo, title: RegExp): Set<ElInf
 }
 
 /** Why an element inside the region is chrome, or null when it is not. */
+/** What the class words say, per distinct class-and-id string: pages repeat a few thousands of times. */
+type HintVerdict = { chrome: string | null; thread: boolean; comments: boolean };
+const hintVerdicts = new Map<string, HintVerdict>();
+const HINT_CACHE_LIMIT = 20_000;
+
+function hintVerdict(hints: string): HintVerdict {
+  let v = hintVerdicts.get(hints);
+  if (v === undefined) {
+    const m = CHROME_HINT.exec(hints);
+    v = { chrome: m ? m[2]! : null, thread: THREAD_CHROME_HINT.test(hints), comments: COMMENT_HINT.test(hints) };
+    if (hintVerdicts.size >= HINT_CACHE_LIMIT) hintVerdicts.clear();
+    hintVerdicts.set(hints, v);
+  }
+  return v;
+}
+
 export function chromeReason(e: ElInfo, region: ElInfo, options: RegionOptions): string | null {
   if (e === region) return null;
   if (CHROME_TAGS.has(e.tag)) return e.tag;
   if (e.role !== undefined && CHROME_ROLES.has(e.role)) return `role=${e.role}`;
   if (e.tag === "header" && e.prose < 200) return "header";
-  if (e.hints !== "" && !holdsRegion(e, region)) {
-    const m = CHROME_HINT.exec(e.hints);
-    if (m) return `hint:${m[2]}`;
-  }
   if (e.hints !== "") {
-    if (!options.keepComments && COMMENT_HINT.test(e.hints)) return "comments";
-    if (options.keepComments && !holdsRegion(e, region) && THREAD_CHROME_HINT.test(e.hints)) return "thread-chrome";
+    const v = hintVerdict(e.hints);
+    const holds = holdsRegion(e, region);
+    if (v.chrome !== null && !holds) return `hint:${v.chrome}`;
+    if (!options.keepComments && v.comments) return "comments";
+    if (options.keepComments && !holds && v.thread) return "thread-chrome";
   }
   // A block of links with nothing to read between them is a menu, unless it is the region's substance.
   if (!options.keepLinkLists && e.chars >= 40 && linkDensity(e) > 0.85 && e.prose === 0 && e.chars < region.chars * 0.4) return "links";
