@@ -110,7 +110,9 @@ export function detectPageType(meta: Metadata, f: PageFeatures, url: string | un
     score.listing += 1.5;
   }
   if (has("Service", "LocalBusiness", "ProfessionalService", "FinancialProduct", "Course", "SoftwareApplication") && !has("Article", "BlogPosting", "NewsArticle")) score.service += 1.5;
-  if (og.startsWith("product")) score.product += 2.5;
+  // Open Graph's product.group is a range of products: a category page.
+  if (/^product[.:]group/.test(og)) score.collection += 3;
+  else if (og.startsWith("product")) score.product += 2.5;
   if (og === "article") score.article += 1.5;
   if (og === "website") score.service += 0.5;
 
@@ -141,7 +143,7 @@ export function detectPageType(meta: Metadata, f: PageFeatures, url: string | un
     score.product += 2;
     score.collection += 0.5;
   }
-  if (f.prices >= 10) score.collection += 2;
+  if (f.prices >= 10) score.collection += f.linkedHeadings >= 10 || f.articles >= 10 ? 3 : 2;
   else if (f.prices >= 1) score.product += 0.5;
   // Cards: titles that are links, or many <article> elements. A story has a few related ones at most.
   if (f.linkedHeadings >= 10 || (f.linkedHeadings >= 6 && f.proseShare < 0.5)) {
