@@ -60,7 +60,7 @@ export function extractArticle(input: ExtractInput): Article {
   const all = flatten(root);
   const pageType = detectPageType(meta, pageFeatures(all), input.url);
   const itemized = pageType === "listing" || pageType === "collection";
-  const region = selectRegion(all, { keepComments: pageType === "forum", keepLinkLists: itemized }).blocks;
+  const region = selectRegion(all, { keepComments: pageType === "forum", keepLinkLists: itemized, dropReviews: pageType === "product" }).blocks;
   let blocks = region;
   if (pageType === "article") {
     // The best-voted container is the tighter cut of an article, unless it lost much of the region.

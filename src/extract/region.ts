@@ -15,6 +15,8 @@ export type RegionOptions = {
   keepComments: boolean;
   /** Keep blocks of bare links: on a listing or a category page they are its items. */
   keepLinkLists: boolean;
+  /** Drop customer reviews: on a product page they are what others say, not what the product is. */
+  dropReviews?: boolean;
 };
 
 export type Region = { blocks: Block[]; root: ElInfo | null };
@@ -31,6 +33,7 @@ const CHROME_HINT =
  */
 const THREAD_CHROME_HINT =
   /(^|[\s_-])(user-?title|user-?banner|user-?extras|userinfo_extra|user-?stats|member-?(title|stats|rank)|postprofile|post-?signature|signature|sidebar|guest-?teaser|cguestteaser|loginbar|notices|postfoot|profile-?icons|textcontrols|likes-?summary|likessummary|similar-?threads|block-?minorheader)($|[\s_-]|\d)/;
+const REVIEW_HINT = /(^|[\s_-])(reviews?|review-?(list|widget|section|container)|ratings?-?(summary|histogram)?|testimonials?|customer-?reviews?|product-?reviews?)($|[\s_-]|\d)/;
 const COMMENT_HINT = /(^|[\s_-])(comments?|comment-?(list|section|form|respond)|respond|disqus|replies)($|[\s_-])/;
 
 export function selectRegion(flat: Flattened, options: RegionOptions): Region {
@@ -100,7 +103,7 @@ function titledAsides(flat: Flattened, region: ElInfo, title: RegExp): Set<ElInf
 
 /** Why an element inside the region is chrome, or null when it is not. */
 /** What the class words say, per distinct class-and-id string: pages repeat a few thousands of times. */
-type HintVerdict = { chrome: string | null; thread: boolean; comments: boolean };
+type HintVerdict = { chrome: string | null; thread: boolean; comments: boolean; reviews: boolean };
 const hintVerdicts = new Map<string, HintVerdict>();
 const HINT_CACHE_LIMIT = 20_000;
 
@@ -108,7 +111,7 @@ function hintVerdict(hints: string): HintVerdict {
   let v = hintVerdicts.get(hints);
   if (v === undefined) {
     const m = CHROME_HINT.exec(hints);
-    v = { chrome: m ? m[2]! : null, thread: THREAD_CHROME_HINT.test(hints), comments: COMMENT_HINT.test(hints) };
+    v = { chrome: m ? m[2]! : null, thread: THREAD_CHROME_HINT.test(hints), comments: COMMENT_HINT.test(hints), reviews: REVIEW_HINT.test(hints) };
     if (hintVerdicts.size >= HINT_CACHE_LIMIT) hintVerdicts.clear();
     hintVerdicts.set(hints, v);
   }
@@ -126,6 +129,7 @@ export function chromeReason(e: ElInfo, region: ElInfo, options: RegionOptions):
     if (v.chrome !== null && !holds) return `hint:${v.chrome}`;
     if (!options.keepComments && v.comments) return "comments";
     if (options.keepComments && !holds && v.thread) return "thread-chrome";
+    if (options.dropReviews && !holds && v.reviews) return "reviews";
   }
   // A block of links with nothing to read between them is a menu, unless it is the region's substance.
   if (!options.keepLinkLists && e.chars >= 40 && linkDensity(e) > 0.85 && e.prose === 0 && e.chars < region.chars * 0.4) return "links";

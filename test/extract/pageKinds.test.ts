@@ -39,13 +39,14 @@ describe("extractArticle on today's page kinds", () => {
     for (const junk of ["Well-known member", "Joined", "Messages", "Members online", "cookies", "All rights reserved"]) expect(a.text).not.toContain(junk);
   });
 
-  it("reads a product: name, description and specifications, not the suggestions under it", () => {
+  it("reads a product: name, description and specifications, not the reviews and suggestions under it", () => {
     const html = page(
       `${chrome}<main>
         <div class="product"><h1>Trail Pack 25</h1><p class="price">$129.00</p>
           <form class="product-form"><button class="product-form__submit">Add to cart</button></form>
           <div class="description">${prose("the pack", 3)}</div>
           <table class="specs"><tr><th>Weight</th><td>1.2 kg</td></tr><tr><th>Volume</th><td>25 litres</td></tr></table></div>
+        <section class="product-reviews"><h2>Customer reviews</h2><div class="review"><p>Verified buyer. Great pack, the straps are comfortable and the pockets are deep enough.</p></div></section>
         <section class="upsell"><h2>You may also like</h2><ul>
           <li><a href="/p/1">Summit Pack 40, a larger pack</a> <span>$159.00</span></li>
           <li><a href="/p/2">Day Pack 18, a smaller pack</a> <span>$89.00</span></li></ul></section>
@@ -55,7 +56,7 @@ describe("extractArticle on today's page kinds", () => {
     const a = extractArticle({ body: html, url: "https://shop.example/products/trail-pack-25" });
     expect(a.pageType).toBe("product");
     for (const want of ["Point 1 about the pack", "Point 3 about the pack", "Weight", "1.2 kg", "25 litres"]) expect(a.text).toContain(want);
-    for (const junk of ["You may also like", "Summit Pack 40", "cookies"]) expect(a.text).not.toContain(junk);
+    for (const junk of ["You may also like", "Summit Pack 40", "Verified buyer", "cookies"]) expect(a.text).not.toContain(junk);
   });
 
   it("reads every item of a listing, titles that are links included, without the pager and the menu", () => {
