@@ -24,7 +24,7 @@ export type Region = { blocks: Block[]; root: ElInfo | null };
 const CHROME_TAGS = new Set(["nav", "aside", "footer", "dialog"]);
 const CHROME_ROLES = new Set(["navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "menu", "menubar", "search", "toolbar", "tablist"]);
 
-/** Class and id words of chrome on today's sites (word-bounded: "share" but not "shared-content"). */
+/** Class and id words of chrome on today's sites, whole words of a class name ("pager" but not "pagerank"). */
 const CHROME_HINT =
   /(^|[\s_-])(breadcrumbs?|cookies?|cookie-?(banner|notice|consent|bar)|consent|gdpr|subscribe|sign-?up|login|modal|popup|toast|author-?(bio|box)|about-?the-?author|related|recommended|recirc|outbrain|taboola|pagination|pager|mega-?menu|site-?(header|footer|nav|navigation)|navbar|footer|promo|sponsored|sharing|socials|share-?(bar|buttons|links|tools)|back-?to-?top|post-?tags|offcanvas)($|[\s_-])/;
 /**
