@@ -4,7 +4,8 @@ import type { Metadata } from "./metadata.js";
 /**
  * Content a page carries outside its visible markup: the JSON-LD `articleBody` or a product's
  * description, and the state a JavaScript framework renders from (Next.js `__NEXT_DATA__` and
- * its streamed `self.__next_f` payload, Nuxt's `__NUXT_DATA__` / `window.__NUXT__`). Used when
+ * its streamed `self.__next_f` payload, Nuxt's `__NUXT_DATA__` / `window.__NUXT__`, Remix and
+ * React Router contexts, the `window.__INITIAL_STATE__` of Redux-style stores). Used when
  * the DOM holds only an app shell or a teaser. From framework state only strings that read as
  * prose are taken, in page order: titles, labels, ids and code stay out.
  */

@@ -23,8 +23,9 @@ const CLOSE: Record<string, RegExp> = {
 };
 const JSON_LD = /application\/ld\+json/i;
 /** Scripts that carry a framework's page state, by their id or their first statement. */
-const STATE_ID = /__NEXT_DATA__|__NUXT_DATA__/;
-const STATE_START = /^\s*(self\.__next_f\.push|window\.__NUXT__|__NUXT__)/;
+const STATE_ID = /__NEXT_DATA__|__NUXT_DATA__|__FRSH_STATE|__sveltekit/;
+const STATE_START =
+  /^\s*(self\.__next_f\.push|(window\.)?(__NUXT__|__remixContext|__reactRouterContext|__INITIAL_STATE__|__PRELOADED_STATE__|__APOLLO_STATE__|__APP_STATE__)\s*=)/;
 /** More state than this is no page's text; past it the rest is not kept (the page has its DOM). */
 const MAX_STATE_BYTES = 4_000_000;
 /** A `<noscript>` this large, holding block markup, is the page's content, not a "please enable JavaScript". */
@@ -60,7 +61,7 @@ export function prescan(html: string): Prescanned {
         const inner = () => html.slice(openEnd + 1, c ? c.index : html.length);
         if (tag === "script" && JSON_LD.test(html.slice(start, openEnd))) {
           jsonLd.push(inner());
-        } else if (tag === "script" && stateBytes < MAX_STATE_BYTES && (STATE_ID.test(html.slice(start, openEnd)) || STATE_START.test(html.slice(openEnd + 1, openEnd + 40)))) {
+        } else if (tag === "script" && stateBytes < MAX_STATE_BYTES && (STATE_ID.test(html.slice(start, openEnd)) || STATE_START.test(html.slice(openEnd + 1, openEnd + 60)))) {
           const text = inner();
           stateBytes += text.length;
           state.push(text);
@@ -147,7 +148,7 @@ export function prescanBytes(bytes: Uint8Array): PrescannedBytes {
         if (name === NAMES[0]) {
           const open = buf.toString("latin1", i, openEnd);
           if (JSON_LD.test(open)) jsonLd.push(buf.subarray(openEnd + 1, end));
-          else if (stateBytes < MAX_STATE_BYTES && (STATE_ID.test(open) || STATE_START.test(buf.toString("latin1", openEnd + 1, Math.min(end, openEnd + 40))))) {
+          else if (stateBytes < MAX_STATE_BYTES && (STATE_ID.test(open) || STATE_START.test(buf.toString("latin1", openEnd + 1, Math.min(end, openEnd + 60))))) {
             stateBytes += end - openEnd - 1;
             state.push(buf.subarray(openEnd + 1, end));
           }

@@ -193,6 +193,14 @@ describe("extractArticle on broken markup and app shells", () => {
     expect(a.paragraphs).toEqual([sentence("the flight", 0), sentence("the flight", 1)]);
   });
 
+  it("reads a Remix or Redux-style state object assigned in a script", () => {
+    for (const name of ["window.__remixContext", "window.__INITIAL_STATE__"]) {
+      const state = { state: { loaderData: { "routes/post": { title: "A story", body: `<p>${sentence(name, 0)}</p>`, id: 8812 } } } };
+      const html = page(`<div id="root"></div><script>${name} = ${JSON.stringify(state)};</script>`);
+      expect(extractArticle({ body: html, url: "https://blog.example/a-story" }).paragraphs).toEqual([sentence(name, 0)]);
+    }
+  });
+
   it("leaves framework state alone when the DOM has the page", () => {
     const state = { props: { pageProps: { reviews: Array.from({ length: 5 }, (_, i) => sentence("a review", i)) } } };
     const html = page(`<main><article>${prose("the page itself", 4)}</article></main><script id="__NEXT_DATA__" type="application/json">${JSON.stringify(state)}</script>`);
