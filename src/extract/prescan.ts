@@ -1,6 +1,6 @@
 /**
  * Cuts what can never be article text (scripts, styles, inline SVG, templates, comments, the
- * doctype) out of the markup before it is parsed. On news pages that is often most of the bytes,
+ * doctype and `<?xml …?>` instructions) out of the markup before it is parsed. On news pages that is often most of the bytes,
  * and parsing is the extractor's main cost. JSON-LD scripts are kept aside for the metadata reader.
  * A `<noscript>` is cut too, unless it holds a page of markup: forum engines and lazy sites serve
  * their whole content there for readers without JavaScript, and an empty app shell outside it.
@@ -13,7 +13,7 @@ export type Prescanned = {
   state: string[];
 };
 
-const OPEN = /<(?:(!--)|(![a-z])|(script|style|svg|template|noscript)(?=[\s/>]))/gi;
+const OPEN = /<(?:(!--)|(![a-z]|\?[a-z])|(script|style|svg|template|noscript)(?=[\s/>]))/gi;
 const CLOSE: Record<string, RegExp> = {
   script: /<\/script\s*>/gi,
   style: /<\/style\s*>/gi,
@@ -129,7 +129,8 @@ export function prescanBytes(bytes: Uint8Array): PrescannedBytes {
     if (buf[i + 1] === 0x21 && buf[i + 2] === 0x2d && buf[i + 3] === 0x2d) {
       const end = buf.indexOf("-->", i + 4, "latin1");
       stop = end < 0 ? buf.length : end + 3;
-    } else if (buf[i + 1] === 0x21 && (((buf[i + 2] ?? 0) | 0x20) >= 0x61 && ((buf[i + 2] ?? 0) | 0x20) <= 0x7a)) {
+    } else if ((buf[i + 1] === 0x21 || buf[i + 1] === 0x3f) && ((buf[i + 2] ?? 0) | 0x20) >= 0x61 && ((buf[i + 2] ?? 0) | 0x20) <= 0x7a) {
+      // A declaration (`<!DOCTYPE …>`) or a processing instruction (`<?xml …?>`): never text.
       const end = buf.indexOf(GT, i + 2);
       stop = end < 0 ? buf.length : end + 1;
     } else {

@@ -18,6 +18,7 @@ const BOILERPLATE = [
   /^(image|photo|picture|video)( credit)?:/i,
   /^(copyright|©)\s/i,
   /^no time to read\?/i,
+  /^skip to (the )?(main )?(content|navigation|menu|search|footer)$/i,
 ];
 
 const BYLINE = /^(by|from|written by|posted by|von|par|por|автор)\s+[\p{Lu}][\p{L}'’.-]+(\s+[\p{L}'’.-]+){0,4}\s*(,|\||$)/iu;

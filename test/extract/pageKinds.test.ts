@@ -126,9 +126,10 @@ describe("extractArticle on broken markup and app shells", () => {
     expect(a.paragraphs).toHaveLength(4);
   });
 
-  it("never reads the doctype as text", () => {
-    const a = extractArticle({ body: `<!DOCTYPE html><html><body><div id="app"></div></body></html>`, url: "https://app.example/" });
+  it("never reads the doctype or an XML instruction as text", () => {
+    const a = extractArticle({ body: `<!DOCTYPE html><html><body><div id="app"><?xml version="1.0" encoding="utf-8"?></div></body></html>`, url: "https://app.example/" });
     expect(a.text).not.toContain("DOCTYPE");
+    expect(a.text).not.toContain("xml");
     expect(a.text).toBe("");
     expect(a.warning).toBeTruthy();
   });
