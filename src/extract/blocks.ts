@@ -60,7 +60,7 @@ export type Flattened = {
   blocks: Block[];
   elements: ElInfo[];
   root: ElInfo | null;
-  /** Buttons and forms that put something in a cart or bag (a shop's page). */
+  /** Buttons and elements whose words or class put something in a cart or bag (a shop's page). */
   buyControls: number;
 };
 
@@ -169,6 +169,9 @@ export function textWeight(text: string): number {
   const cjk = text.match(CJK);
   return text.length + (cjk ? cjk.length * 2 : 0);
 }
+
+/** The weight of paragraphs that came from elsewhere than blocks (embedded text). */
+export const paragraphsWeight = (paragraphs: readonly string[]): number => paragraphs.reduce((n, p) => n + textWeight(p), 0);
 
 /** Marks, on the walk's stack, the end of a link: inline elements get no record of their own. */
 const LINK_END = { linkEnd: true } as const;

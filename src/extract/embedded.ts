@@ -1,4 +1,4 @@
-import { textWeight } from "./blocks.js";
+import { paragraphsWeight as weightOf } from "./blocks.js";
 import type { Metadata } from "./metadata.js";
 
 /**
@@ -120,7 +120,6 @@ function linkedText(meta: Metadata): Embedded | null {
   return null;
 }
 
-const weightOf = (paragraphs: readonly string[]) => paragraphs.reduce((n, p) => n + textWeight(p), 0);
 
 /** Below this much text the DOM may be a teaser of the JSON-LD's body. */
 const TEASER_BELOW = 3_000;

@@ -1,5 +1,5 @@
 import { parse } from "node-html-parser";
-import { flatten, textWeight, withoutChrome, type Block } from "./blocks.js";
+import { flatten, paragraphsWeight, withoutChrome, type Block } from "./blocks.js";
 import { embeddedContent } from "./embedded.js";
 import { selectContent } from "./content.js";
 import { readMetadata } from "./metadata.js";
@@ -77,7 +77,7 @@ export function extractArticle(input: ExtractInput): Article {
   const embedded = embeddedContent(meta, state, weight);
   if (embedded) {
     paragraphs = embedded.paragraphs;
-    weight = paragraphs.reduce((n, p) => n + textWeight(p), 0);
+    weight = paragraphsWeight(paragraphs);
   }
   const text = paragraphs.join("\n\n");
   const article: Article = {

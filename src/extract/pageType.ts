@@ -1,4 +1,4 @@
-import type { Flattened } from "./blocks.js";
+import { isHeadingTag, type Flattened } from "./blocks.js";
 import type { Metadata } from "./metadata.js";
 import type { PageType } from "./types.js";
 
@@ -20,12 +20,8 @@ export type PageFeatures = {
   codeBlocks: number;
   /** `<article>` elements: one is an article, many are cards of a listing. */
   articles: number;
-  /** Headings of the body. */
-  headings: number;
   /** Headings that are links: the titles of cards. */
   linkedHeadings: number;
-  /** Body text in weighted characters. */
-  chars: number;
   /** Whether the page offers to put something in a cart or bag. */
   buyButton: boolean;
   /** `<section>` elements: service and landing pages are built of many. */
@@ -40,17 +36,13 @@ export function pageFeatures(flat: Flattened): PageFeatures {
   let posts = 0;
   let codeBlocks = 0;
   let articles = 0;
-  let headings = 0;
   let linkedHeadings = 0;
   let sections = 0;
   for (const e of flat.elements) {
     if (e.tag === "pre") codeBlocks++;
     else if (e.tag === "section") sections++;
     else if (e.tag === "article") articles++;
-    else if (e.tag.length === 2 && e.tag[0] === "h" && e.tag[1]! >= "1" && e.tag[1]! <= "6") {
-      headings++;
-      if (e.chars > 0 && e.linkChars / e.chars > 0.8) linkedHeadings++;
-    }
+    else if (isHeadingTag(e.tag) && e.chars > 0 && e.linkChars / e.chars > 0.8) linkedHeadings++;
     if (e.prose > 0 && e.hints !== "" && POST_HINT.test(e.hints)) posts++;
   }
   let prices = 0;
@@ -61,9 +53,7 @@ export function pageFeatures(flat: Flattened): PageFeatures {
     prices,
     codeBlocks,
     articles,
-    headings,
     linkedHeadings,
-    chars: body?.chars ?? 0,
     buyButton: flat.buyControls > 0,
     sections,
   };
