@@ -1,10 +1,10 @@
-import type { HTMLElement } from "node-html-parser";
+import type { Element } from "./parse.js";
 
 /**
- * Reads one attribute straight from the element's raw attribute text. node-html-parser's own
- * `getAttribute` parses and entity-decodes every attribute of the element on first use, which
- * costs more than the rest of the walk on attribute-heavy pages; the hot paths only need a few
- * plain ASCII values (role, style, hidden), so they skip that work. Values are not decoded.
+ * Reads one attribute straight from the element's raw attribute text with one pattern per name.
+ * `attribute` parses and entity-decodes the element's attributes, which costs more than the rest
+ * of the walk on attribute-heavy pages; the hot paths only need a few plain ASCII values (role,
+ * style, hidden), so they skip that work. Values are not decoded.
  */
 const patterns = new Map<string, RegExp>();
 
@@ -17,8 +17,8 @@ function patternFor(name: string): RegExp {
   return re;
 }
 
-export function rawAttr(el: HTMLElement, name: string): string | undefined {
-  const raw = el.rawAttrs;
+export function rawAttr(el: Element, name: string): string | undefined {
+  const raw = el.attrs;
   if (raw.length === 0) return undefined;
   // Cheap rejection first: most elements do not carry the attribute at all.
   // Attribute names are lower case in practice; an upper-case one is missed, never misread.

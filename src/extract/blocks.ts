@@ -1,15 +1,14 @@
-import { NodeType, type HTMLElement, type Node, type TextNode } from "node-html-parser";
 import { rawAttr } from "./attr.js";
-import { tagName } from "./tagName.js";
+import { classNames, decodeText, type Child, type Element } from "./parse.js";
 
 /**
  * Flattens a parsed page into text blocks (runs of inline text between block boundaries) and a
  * light record per element, in one iterative pass: hostile pages nest tens of thousands deep, and
- * every recursive walk (node-html-parser's `text` included) overflows the stack there.
+ * every recursive walk overflows the stack there.
  */
 
 export type ElInfo = {
-  el: HTMLElement;
+  el: Element;
   tag: string;
   parent: ElInfo | null;
   /** Pre-order position: sorts blocks and elements in document order. */
@@ -114,9 +113,9 @@ const BUY_TEXT = /add to (cart|bag|basket|trolley)|buy (it )?now|in den warenkor
 const hintCache = new Map<string, Hint>();
 const HINT_CACHE_LIMIT = 20_000;
 
-function hintOf(el: HTMLElement): Hint {
-  // Both parsed up front by node-html-parser: no attribute parsing needed for them.
-  const cls = el.classList.length > 0 ? el.classNames : "";
+function hintOf(el: Element): Hint {
+  // Both read when the element was parsed: no attribute parsing needed for them.
+  const cls = classNames(el);
   const id = el.id;
   if (cls === "" && id === "") return NO_HINT;
   const key = `${cls}#${id}`;
@@ -146,8 +145,8 @@ function codeLines(text: string): string {
   return lines.join("\n").trim();
 }
 
-function isHidden(el: HTMLElement): boolean {
-  if (el.rawAttrs.length === 0) return false;
+function isHidden(el: Element): boolean {
+  if (el.attrs.length === 0) return false;
   // React streams server-rendered parts late in `<div hidden id="S:n">` and moves them into place
   // at once: that is the page's content, not something hidden.
   if (rawAttr(el, "hidden") !== undefined) return !/^S:\d/.test(el.id);
@@ -157,7 +156,7 @@ function isHidden(el: HTMLElement): boolean {
   return false;
 }
 
-function newInfo(el: HTMLElement, tag: string, parent: ElInfo | null, order: number, hints: string): ElInfo {
+function newInfo(el: Element, tag: string, parent: ElInfo | null, order: number, hints: string): ElInfo {
   return {
     el, tag, parent, order, end: order + 1, hints, unlikely: false, role: undefined, classWeight: 0,
     ownImages: 0, ownInputs: 0, ownEmbeds: 0, chars: 0, linkChars: 0, commas: 0, paragraphs: 0, images: 0, listItems: 0, inputs: 0, embeds: 0,
@@ -175,13 +174,13 @@ export const paragraphsWeight = (paragraphs: readonly string[]): number => parag
 
 /** Marks, on the walk's stack, the end of a link: inline elements get no record of their own. */
 const LINK_END = { linkEnd: true } as const;
-type Frame = Node | ElInfo | typeof LINK_END;
+type Frame = Child | ElInfo | typeof LINK_END;
 
 /**
  * Every block of the page, with each element's chrome verdict recorded rather than acted on:
  * `withoutChrome` derives the strict view from it without walking the tree again.
  */
-export function flatten(root: HTMLElement): Flattened {
+export function flatten(root: Element): Flattened {
   const blocks: Block[] = [];
   const elements: ElInfo[] = [];
   let buyControls = 0;
@@ -215,7 +214,15 @@ export function flatten(root: HTMLElement): Flattened {
   const stack: Frame[] = [root];
   while (stack.length > 0) {
     const frame = stack.pop()!;
-    if (frame === LINK_END) {
+    if (typeof frame === "string") {
+      const t = decodeText(frame);
+      if (t.length > 0) {
+        parts.push(t);
+        if (linkDepth > 0) partLink += t.trim().length;
+      }
+      continue;
+    }
+    if ("linkEnd" in frame) {
       linkDepth--;
       continue;
     }
@@ -226,18 +233,8 @@ export function flatten(root: HTMLElement): Flattened {
       current = frame.parent;
       continue;
     }
-    const node = frame as Node;
-    if (node.nodeType === NodeType.TEXT_NODE) {
-      const t = (node as TextNode).text;
-      if (t.length > 0) {
-        parts.push(t);
-        if (linkDepth > 0) partLink += t.trim().length;
-      }
-      continue;
-    }
-    if (node.nodeType !== NodeType.ELEMENT_NODE) continue;
-    const el = node as HTMLElement;
-    const tag = el.rawTagName ? tagName(el) : "#root";
+    const el = frame;
+    const tag = el.tag !== "" ? el.tag : "#root";
     if (tag === "img" || tag === "picture") {
       if (current) current.ownImages++;
       continue;
@@ -261,10 +258,10 @@ export function flatten(root: HTMLElement): Flattened {
     if (isHidden(el)) continue;
     const hint = hintOf(el);
     if (hint.buy) buyControls++;
-    const role = hint === NO_HINT && el.rawAttrs.length === 0 ? undefined : rawAttr(el, "role");
+    const role = hint === NO_HINT && el.attrs.length === 0 ? undefined : rawAttr(el, "role");
     const chrome = hint.unlikely || (role !== undefined && UNLIKELY_ROLES.has(role));
     const exempt = tag === "body" || tag === "a" || tag === "html" || tag === "main" || tag === "article";
-    const kids = el.childNodes;
+    const kids = el.children;
     // Inline chrome (a share `<span>`) gets a record too, so that the strict view can cut it.
     if (BLOCK_TAGS.has(tag) || current === null || (chrome && !exempt)) {
       flush();
@@ -291,13 +288,13 @@ export function flatten(root: HTMLElement): Flattened {
 }
 
 /** The first words of an element's text, gathered iteratively and within a bound (a button nests a few spans, a hostile page thousands). */
-function shortText(el: HTMLElement): string {
+function shortText(el: Element): string {
   let out = "";
-  const stack: Node[] = [el];
+  const stack: Child[] = [el];
   for (let visited = 0; stack.length > 0 && visited < 40 && out.length < 80; visited++) {
     const n = stack.pop()!;
-    if (n.nodeType === NodeType.TEXT_NODE) out += (n as TextNode).text;
-    else for (let i = n.childNodes.length - 1; i >= 0; i--) stack.push(n.childNodes[i]!);
+    if (typeof n === "string") out += decodeText(n);
+    else for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
   }
   return out.replace(SPACES, " ").trim();
 }

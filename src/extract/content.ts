@@ -1,3 +1,4 @@
+import { classNames, textContent } from "./parse.js";
 import { type Block, type ElInfo, type Flattened } from "./blocks.js";
 
 /**
@@ -142,11 +143,11 @@ function gatherSiblings(top: ElInfo, elements: ElInfo[]): Set<ElInfo> {
   const parent = top.parent;
   if (!parent) return roots;
   const threshold = Math.max(10, top.score * 0.2);
-  const cls = top.el.classNames;
+  const cls = classNames(top.el);
   for (const s of childrenOf(parent, elements)) {
     if (s === top) continue;
     let bonus = 0;
-    if (cls !== "" && s.el.classNames === cls) bonus += top.score * 0.2;
+    if (cls !== "" && classNames(s.el) === cls) bonus += top.score * 0.2;
     if (s.scored && s.score + bonus >= threshold) {
       roots.add(s);
       continue;
@@ -154,7 +155,7 @@ function gatherSiblings(top: ElInfo, elements: ElInfo[]): Set<ElInfo> {
     if (s.tag === "p") {
       const ld = linkDensity(s);
       if (s.chars > 80 && ld < 0.25) roots.add(s);
-      else if (s.chars > 0 && s.chars <= 80 && ld === 0 && /\.( |$)/.test(s.el.text)) roots.add(s);
+      else if (s.chars > 0 && s.chars <= 80 && ld === 0 && /\.( |$)/.test(textContent(s.el))) roots.add(s);
     }
   }
   return roots;

@@ -1,8 +1,8 @@
-import { parse } from "node-html-parser";
 import { flatten, paragraphsWeight, withoutChrome, type Block } from "./blocks.js";
 import { embeddedContent } from "./embedded.js";
 import { selectContent } from "./content.js";
 import { readMetadata } from "./metadata.js";
+import { parseHtml } from "./parse.js";
 import { detectPageType, pageFeatures } from "./pageType.js";
 import { selectRegion } from "./region.js";
 import { decodeAs, sniffCharset } from "../fetch/decode.js";
@@ -20,19 +20,6 @@ const MIN_ARTICLE_WEIGHT = 250;
 const VOTED_SHARE = 0.6;
 /** Markup beyond this is not parsed: no article needs it, and parsing cost grows with it. */
 export const MAX_HTML_CHARS = 8_000_000;
-
-const PARSE_OPTIONS = {
-  lowerCaseTagName: false,
-  comment: false,
-  // Keep unclosed elements nested as browsers do; the library's fix-up pass is quadratic on them.
-  parseNoneClosedTags: true,
-  // A closing tag closes the open elements above its match, as browsers do: otherwise one stray
-  // `<div>` for `</div>` inside a button nests the rest of the page in the button.
-  closeAllByClosing: true,
-  // prescan has already cut scripts and styles out: no element needs raw-text parsing, and each
-  // entry here costs a regular-expression test on every tag.
-  blockTextElements: {},
-} as const;
 
 const HTML_MARKER = /<(?:!doctype|html|head|body|p|div|article|br|meta|title)\b/i;
 
@@ -54,7 +41,7 @@ export function extractArticle(input: ExtractInput): Article {
     return extractPlainText(typeof source === "string" ? source : decodeAs(source.bytes, source.charset), input.url);
   }
   const { html: markup, jsonLd, state } = readMarkup(source);
-  const root = parse(markup.length > MAX_HTML_CHARS ? markup.slice(0, MAX_HTML_CHARS) : markup, PARSE_OPTIONS);
+  const root = parseHtml(markup.length > MAX_HTML_CHARS ? markup.slice(0, MAX_HTML_CHARS) : markup);
   const meta = readMetadata(root, input.url, jsonLd);
 
   const all = flatten(root);

@@ -1,6 +1,5 @@
-import { NodeType, type HTMLElement, type Node } from "node-html-parser";
 import { rawAttr } from "./attr.js";
-import { tagName } from "./tagName.js";
+import { attribute, decodeText, rawText, type Child, type Element } from "./parse.js";
 import type { Article } from "./types.js";
 import { readLinkedData, type LinkedArticle, type LinkedData } from "./jsonld.js";
 
@@ -40,20 +39,20 @@ function toIsoDate(raw: string | null): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-/** Text of an element, iteratively (the library's own getter recurses). */
-export function textOf(el: HTMLElement, limit = 2_000): string {
+/** Text of an element, up to about `limit` characters, without scripts and styles. */
+export function textOf(el: Element, limit = 2_000): string {
   const parts: string[] = [];
   let size = 0;
-  const stack: Node[] = [el];
+  const stack: Child[] = [el];
   while (stack.length > 0 && size < limit) {
     const n = stack.pop()!;
-    if (n.nodeType === NodeType.TEXT_NODE) {
-      parts.push(n.text);
-      size += n.rawText.length;
-    } else if (n.nodeType === NodeType.ELEMENT_NODE) {
-      const tag = (n as HTMLElement).rawTagName?.toLowerCase();
+    if (typeof n === "string") {
+      parts.push(decodeText(n));
+      size += n.length;
+    } else {
+      const tag = n.tag.toLowerCase();
       if (tag === "script" || tag === "style") continue;
-      for (let i = n.childNodes.length - 1; i >= 0; i--) stack.push(n.childNodes[i]!);
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
     }
   }
   return parts.join("").replace(/\s+/g, " ").trim();
@@ -84,7 +83,7 @@ function titleWithoutSite(title: string, siteName: string | null): string {
   return title;
 }
 
-export function readMetadata(root: HTMLElement, url: string | undefined, jsonLd: readonly string[] = []): Metadata {
+export function readMetadata(root: Element, url: string | undefined, jsonLd: readonly string[] = []): Metadata {
   const meta = new Map<string, string>();
   const scripts: string[] = [...jsonLd];
   let documentTitle: string | null = null;
@@ -96,38 +95,38 @@ export function readMetadata(root: HTMLElement, url: string | undefined, jsonLd:
   let firstTime: string | null = null;
   let firstH1: string | null = null;
 
-  const stack: HTMLElement[] = [root];
+  const stack: Element[] = [root];
   while (stack.length > 0) {
     const el = stack.pop()!;
-    const tag = tagName(el);
+    const tag = el.tag;
     switch (tag) {
       case "meta": {
         // The key is read raw; only the few keys used below pay for a full, decoded attribute parse.
         const key = (rawAttr(el, "property") ?? rawAttr(el, "name") ?? rawAttr(el, "itemprop") ?? rawAttr(el, "http-equiv"))?.toLowerCase();
         if (key && META_KEYS.has(key) && !meta.has(key)) {
-          const content = el.getAttribute("content");
+          const content = attribute(el, "content");
           if (content) meta.set(key, content);
         }
         break;
       }
       case "link": {
-        const rel = el.getAttribute("rel")?.toLowerCase() ?? "";
-        if (rel.split(/\s+/).includes("canonical") && canonical === null) canonical = el.getAttribute("href") ?? null;
+        const rel = attribute(el, "rel")?.toLowerCase() ?? "";
+        if (rel.split(/\s+/).includes("canonical") && canonical === null) canonical = attribute(el, "href") ?? null;
         break;
       }
       case "title":
         if (documentTitle === null) documentTitle = clean(textOf(el));
         break;
       case "html":
-        htmlLang = clean(el.getAttribute("lang") ?? el.getAttribute("xml:lang"));
+        htmlLang = clean(attribute(el, "lang") ?? attribute(el, "xml:lang"));
         break;
       case "script":
-        if (el.getAttribute("type")?.toLowerCase() === "application/ld+json") scripts.push(el.rawText);
+        if (attribute(el, "type")?.toLowerCase() === "application/ld+json") scripts.push(rawText(el));
         continue;
       case "style":
         continue;
       case "time":
-        if (firstTime === null) firstTime = el.getAttribute("datetime") ?? null;
+        if (firstTime === null) firstTime = attribute(el, "datetime") ?? null;
         break;
       case "h1":
         if (firstH1 === null) firstH1 = clean(textOf(el, 400));
@@ -141,12 +140,15 @@ export function readMetadata(root: HTMLElement, url: string | undefined, jsonLd:
       if (itemprop === "author" && itempropAuthor === null && tag !== "meta") {
         itempropAuthor = clean(textOf(el, 200));
       } else if (itemprop === "datePublished" && itempropDate === null) {
-        itempropDate = el.getAttribute("content") ?? el.getAttribute("datetime") ?? null;
+        itempropDate = attribute(el, "content") ?? attribute(el, "datetime") ?? null;
       }
     }
-    const kids = el.childNodes;
-    // Only elements carry metadata: text nodes, most of the tree, are not even stacked.
-    for (let i = kids.length - 1; i >= 0; i--) if (kids[i]!.nodeType === NodeType.ELEMENT_NODE) stack.push(kids[i] as HTMLElement);
+    const kids = el.children;
+    // Only elements carry metadata: text, most of the tree, is not even stacked.
+    for (let i = kids.length - 1; i >= 0; i--) {
+      const kid = kids[i]!;
+      if (typeof kid !== "string") stack.push(kid);
+    }
   }
 
   const linkedData = readLinkedData(scripts);
