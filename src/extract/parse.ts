@@ -6,7 +6,8 @@ import { decodeHTML, decodeHTMLAttribute } from "entities";
  * closes; a closing tag closes every element opened inside its match, as browsers do (otherwise one
  * stray `<div>` for `</div>` inside a button nests the rest of the page in the button); unclosed
  * elements stay nested, as browsers keep them; no raw-text elements (prescan has already cut
- * scripts and styles out); comments dropped. A differential test holds the two trees equal.
+ * scripts and styles out); comments dropped. One rule is the browser's and not the library's: an
+ * unclosed head ends where the body starts. A differential test holds the two trees equal.
  *
  * What is left out is the library's object model: a node object with range, class list and parsed
  * id per element, getters, parent links. On a short-lived `skim extract` process most of the work
@@ -129,6 +130,12 @@ export function parseHtml(markup: string): Element {
     }
     if (!leadingSlash) {
       if (!closingSlash) while (CLOSED_BY_OPENING.get(currentName)?.has(name)) pop();
+      // A page that never closes its head: the body ends it, as in a browser (node-html-parser
+      // would nest the whole page in the head, which is never read).
+      if (name.length === 4 && name.toLowerCase() === "body") {
+        const head = names.findIndex((n) => n.toLowerCase() === "head");
+        if (head > 0) while (stack.length > head) pop();
+      }
       const el = newElement(name, attributes);
       current.children.push(el);
       stack.push(el);

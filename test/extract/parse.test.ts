@@ -82,6 +82,17 @@ describe("parseHtml", () => {
     expect(textContent(mine[1]!)).toBe("x < y\nz");
   });
 
+  it("ends a head the page never closes where its body starts, as a browser does (the library nests the page in the head)", () => {
+    const markup = `<html><head><title>T</title><link rel="x"><BODY class="b"><div><p>Read me</p></div></BODY></html>`;
+    const html = parseHtml(markup).children[0] as Element;
+    expect(html.children.map((c) => (typeof c === "string" ? c : c.tag))).toEqual(["head", "body"]);
+    const body = html.children[1] as Element;
+    expect(body.cls).toBe("b");
+    expect(textContent(body)).toBe("Read me");
+    // The one place the trees differ on purpose.
+    expect(ours(parseHtml(markup))).not.toEqual(reference(parse(markup, REFERENCE_OPTIONS)));
+  });
+
   it("keeps a page nested a hundred thousand deep without overflowing the stack", () => {
     const root = parseHtml("<div>".repeat(100_000) + "deep");
     let el = root;
