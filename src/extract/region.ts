@@ -107,13 +107,20 @@ type HintVerdict = { chrome: string | null; thread: boolean; comments: boolean; 
 const hintVerdicts = new Map<string, HintVerdict>();
 const HINT_CACHE_LIMIT = 20_000;
 
-function hintVerdict(hints: string): HintVerdict {
-  let v = hintVerdicts.get(hints);
+/**
+ * Class words that state what an element has or allows rather than what it is: a post classed
+ * `has-comments` or `comments-open` is the post, not its comment section.
+ */
+const STATE_WORD = /(^|\s)((has|no|with|without|allow|enable|disable|show)-\S*|\S*-(open|closed|enabled|disabled|allowed))(?=\s|$)/g;
+
+function hintVerdict(key: string): HintVerdict {
+  let v = hintVerdicts.get(key);
   if (v === undefined) {
+    const hints = key.replace(STATE_WORD, " ");
     const m = CHROME_HINT.exec(hints);
     v = { chrome: m ? m[2]! : null, thread: THREAD_CHROME_HINT.test(hints), comments: COMMENT_HINT.test(hints), reviews: REVIEW_HINT.test(hints) };
     if (hintVerdicts.size >= HINT_CACHE_LIMIT) hintVerdicts.clear();
-    hintVerdicts.set(hints, v);
+    hintVerdicts.set(key, v);
   }
   return v;
 }

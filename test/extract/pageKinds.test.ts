@@ -107,6 +107,18 @@ describe("extractArticle on today's page kinds", () => {
     expect(a.paragraphs).toHaveLength(6);
   });
 
+  it("takes class words that state what an element has (has-reviews, comments-open) for what they are: the item, not a section to cut", () => {
+    const html = page(
+      `<main><div class="product-main has-reviews comments-open"><h1>Trail Pack 25</h1>${prose("the pack", 3)}</div>
+       <section class="product-reviews"><h2>Reviews</h2><p>Great pack, I carried it over the Alps and it held up well in the rain.</p></section></main>`,
+      ld({ "@context": "https://schema.org", "@type": "Product", name: "Trail Pack 25" }),
+    );
+    const a = extractArticle({ body: html, url: "https://shop.example/products/trail-pack-25" });
+    expect(a.pageType).toBe("product");
+    expect(a.text).toContain("Point 3 about the pack");
+    expect(a.text).not.toContain("over the Alps");
+  });
+
   it("says a section copied for phones and desktops once, on a page that is not an article", () => {
     const features = `<div class="features"><h3>Fast payouts</h3><p>Money reaches your account in two days, every day of the week.</p></div>`;
     const html = page(
