@@ -17,7 +17,9 @@ const OPEN = /<(?:(!--)|(![a-z]|\?[a-z])|(script|style|svg|template|noscript)(?=
 const CLOSE: Record<string, RegExp> = {
   script: /<\/script\s*>/gi,
   style: /<\/style\s*>/gi,
-  svg: /<\/svg\s*>/gi,
+  // An `<svg>` the page never closes ends, as in a browser, at the first HTML element that
+  // cannot live in it (a `<div>`, a `<p>`, a list…): otherwise it would swallow the page.
+  svg: /<\/svg\s*>|<(?:b|big|blockquote|body|br|center|code|dd|div|dl|dt|em|embed|h[1-6]|head|hr|i|img|li|listing|menu|meta|nobr|ol|p|pre|ruby|s|small|span|strong|strike|sub|sup|table|tt|u|ul|var)(?=[\s/>])/gi,
   template: /<\/template\s*>/gi,
   noscript: /<\/noscript\s*>/gi,
 };
@@ -57,7 +59,8 @@ export function prescan(html: string): Prescanned {
         const close = CLOSE[tag]!;
         close.lastIndex = openEnd;
         const c = close.exec(html);
-        stop = c ? c.index + c[0].length : html.length;
+        // A breakout tag (not a closing one) ends an svg before itself: the tag stays in the markup.
+        stop = c ? c.index + (c[0][1] === "/" ? c[0].length : 0) : html.length;
         const inner = () => html.slice(openEnd + 1, c ? c.index : html.length);
         if (tag === "script" && JSON_LD.test(html.slice(start, openEnd))) {
           jsonLd.push(inner());
@@ -86,6 +89,7 @@ function isContent(inner: string): boolean {
 export type PrescannedBytes = { bytes: Uint8Array; jsonLd: Uint8Array[]; state: Uint8Array[] };
 
 const NAMES = ["script", "style", "svg", "template", "noscript"].map((n) => Buffer.from(n, "latin1"));
+const SVG_NAME = NAMES[2]!;
 const LT = 0x3c;
 const GT = 0x3e;
 const SLASH = 0x2f;
@@ -101,6 +105,25 @@ function wordAt(buf: Buffer, at: number, word: Buffer): boolean {
 }
 
 const isBoundary = (b: number | undefined) => b === undefined || b === GT || b === SLASH || b === 0x20 || (b >= 0x09 && b <= 0x0d);
+
+/** The HTML elements that end an unclosed `<svg>` (the HTML standard's breakout list for foreign content). */
+const SVG_BREAKOUT = ["b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em", "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike", "sub", "sup", "table", "tt", "u", "ul", "var"].map((n) => Buffer.from(n, "latin1"));
+const SVG = Buffer.from("svg", "latin1");
+
+/** Where an `<svg>` ends: past its `</svg>`, or before the first breakout element if that comes first. */
+function svgEnd(buf: Buffer, from: number): { start: number; end: number } | null {
+  for (let i = buf.indexOf(LT, from); i >= 0; i = buf.indexOf(LT, i + 1)) {
+    if (buf[i + 1] === SLASH) {
+      if (wordAt(buf, i + 2, SVG) && isBoundary(buf[i + 5])) {
+        const end = buf.indexOf(GT, i + 5);
+        return { start: i, end: end < 0 ? buf.length : end + 1 };
+      }
+      continue;
+    }
+    if (SVG_BREAKOUT.some((n) => wordAt(buf, i + 1, n) && isBoundary(buf[i + 1 + n.length]))) return { start: i, end: i };
+  }
+  return null;
+}
 
 /** Index just past `</name ... >` at or after `from`, or -1. */
 function closeOf(buf: Buffer, from: number, name: Buffer): { start: number; end: number } | null {
@@ -143,7 +166,7 @@ export function prescanBytes(bytes: Uint8Array): PrescannedBytes {
       if (openEnd < 0) {
         stop = buf.length;
       } else {
-        const close = closeOf(buf, openEnd + 1, name);
+        const close = name === SVG_NAME ? svgEnd(buf, openEnd + 1) : closeOf(buf, openEnd + 1, name);
         stop = close ? close.end : buf.length;
         const end = close ? close.start : buf.length;
         if (name === NAMES[0]) {

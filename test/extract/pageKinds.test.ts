@@ -138,6 +138,21 @@ describe("extractArticle on broken markup and app shells", () => {
     expect(a.paragraphs).toHaveLength(4);
   });
 
+  it("ends an <svg> the page never closes at the first HTML element, as a browser does, from text and from bytes", async () => {
+    const html = page(`<header><a class="logo" href="/"><svg width="18" class="icon"><path d="M0 0h18"/></a><ul><li><a href="/en">English</a></li></ul></header>
+      <main><article><h1>Security consulting</h1>${prose("consulting", 4)}</article></main><svg class="wave"><path d="M1 1"/></svg>`);
+    for (const body of [html, Buffer.from(html)]) {
+      const a = extractArticle({ body, url: "https://vendor.example/services/consulting", contentType: "text/html" });
+      expect(a.paragraphs).toHaveLength(4);
+      expect(a.text).not.toContain("M0 0h18");
+    }
+    const { prescan, prescanBytes } = await import("../../src/extract/prescan.js");
+    const cut = prescan(html).html;
+    expect(cut).not.toContain("<svg");
+    expect(cut).toContain("<ul><li>");
+    expect(Buffer.from(prescanBytes(Buffer.from(html)).bytes).toString()).toBe(cut);
+  });
+
   it("never reads the doctype or an XML instruction as text", () => {
     const a = extractArticle({ body: `<!DOCTYPE html><html><body><div id="app"><?xml version="1.0" encoding="utf-8"?></div></body></html>`, url: "https://app.example/" });
     expect(a.text).not.toContain("DOCTYPE");
