@@ -128,7 +128,8 @@ function hintVerdict(key: string): HintVerdict {
 export function chromeReason(e: ElInfo, region: ElInfo, options: RegionOptions): string | null {
   if (e === region) return null;
   if (CHROME_TAGS.has(e.tag)) return e.tag;
-  if (e.role !== undefined && CHROME_ROLES.has(e.role)) return `role=${e.role}`;
+  // Themes put `role=tablist` on the wrapper of the tabs and their panels: holding most of the region, it is the content.
+  if (e.role !== undefined && CHROME_ROLES.has(e.role) && !(e.role === "tablist" && e.chars >= region.chars * 0.5)) return `role=${e.role}`;
   if (e.tag === "header" && e.prose < 200) return "header";
   if (e.hints !== "") {
     const v = hintVerdict(e.hints);

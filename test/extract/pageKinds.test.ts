@@ -119,6 +119,19 @@ describe("extractArticle on today's page kinds", () => {
     expect(a.text).not.toContain("over the Alps");
   });
 
+  it("reads tab panels a theme wraps, with their tabs, in role=tablist, and still drops a bare tab bar", () => {
+    const card = (i: number) => `<div class="grid-item"><a href="/p/${i}">Frozen snack number ${i} - 9oz</a><span>$${i}.99</span></div>`;
+    const html = page(
+      `<main><div role="tablist" class="tabs"><button role="tab">Favorites</button><div class="tab-panel"><h2>My favorites</h2>
+       <div class="grid">${Array.from({ length: 8 }, (_, i) => card(i + 1)).join("")}</div></div></div>
+       <div role="tablist" class="filters"><a href="?sort=new">Newest first</a> <a href="?sort=price">Lowest price</a></div></main>`,
+    );
+    const a = extractArticle({ body: html, url: "https://shop.example/collections/favorites" });
+    expect(a.pageType).toBe("collection");
+    expect(a.text).toContain("Frozen snack number 8");
+    expect(a.text).not.toContain("Lowest price");
+  });
+
   it("says a section copied for phones and desktops once, on a page that is not an article", () => {
     const features = `<div class="features"><h3>Fast payouts</h3><p>Money reaches your account in two days, every day of the week.</p></div>`;
     const html = page(
