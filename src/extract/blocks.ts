@@ -61,6 +61,13 @@ export type Flattened = {
   root: ElInfo | null;
   /** Buttons and elements whose words or class put something in a cart or bag (a shop's page). */
   buyControls: number;
+  /** Hidden elements with something inside that the walk skipped. */
+  hidden: number;
+};
+
+export type FlattenOptions = {
+  /** Read hidden elements too: for an app that hides its whole page until its scripts have run. */
+  revealHidden?: boolean;
 };
 
 const BLOCK_TAGS = new Set([
@@ -180,10 +187,11 @@ type Frame = Child | ElInfo | typeof LINK_END;
  * Every block of the page, with each element's chrome verdict recorded rather than acted on:
  * `withoutChrome` derives the strict view from it without walking the tree again.
  */
-export function flatten(root: Element): Flattened {
+export function flatten(root: Element, options: FlattenOptions = {}): Flattened {
   const blocks: Block[] = [];
   const elements: ElInfo[] = [];
   let buyControls = 0;
+  let hidden = 0;
   let preDepth = 0;
   let parts: string[] = [];
   let partLink = 0;
@@ -255,7 +263,10 @@ export function flatten(root: Element): Flattened {
       flush();
       continue;
     }
-    if (isHidden(el)) continue;
+    if (!options.revealHidden && isHidden(el)) {
+      if (el.children.length > 0) hidden++;
+      continue;
+    }
     const hint = hintOf(el);
     if (hint.buy) buyControls++;
     const role = hint === NO_HINT && el.attrs.length === 0 ? undefined : rawAttr(el, "role");
@@ -282,7 +293,7 @@ export function flatten(root: Element): Flattened {
   }
   flush();
 
-  const flat = { blocks, elements, root: elements[0] ?? null, buyControls };
+  const flat = { blocks, elements, root: elements[0] ?? null, buyControls, hidden };
   aggregate(flat);
   return flat;
 }
@@ -370,7 +381,7 @@ export function withoutChrome(flat: Flattened): Flattened {
     const owner = copies.get(b.owner);
     if (owner) blocks.push({ ...b, owner, order: owner.order });
   }
-  const out = { blocks, elements, root: elements[0] ?? null, buyControls: flat.buyControls };
+  const out = { blocks, elements, root: elements[0] ?? null, buyControls: flat.buyControls, hidden: flat.hidden };
   aggregate(out);
   return out;
 }

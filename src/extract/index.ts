@@ -18,6 +18,8 @@ export { extractPlainText } from "./plainText.js";
 const MIN_ARTICLE_WEIGHT = 250;
 /** The voted article wins over the whole region when it keeps at least this share of its text. */
 const VOTED_SHARE = 0.6;
+/** A page that shows less than this (weighted) and hides something is read with its hidden parts. */
+const HIDDEN_APP_BELOW = 200;
 /** Markup beyond this is not parsed: no article needs it, and parsing cost grows with it. */
 export const MAX_HTML_CHARS = 8_000_000;
 
@@ -44,7 +46,9 @@ export function extractArticle(input: ExtractInput): Article {
   const root = parseHtml(markup.length > MAX_HTML_CHARS ? markup.slice(0, MAX_HTML_CHARS) : markup);
   const meta = readMetadata(root, input.url, jsonLd);
 
-  const all = flatten(root);
+  let all = flatten(root);
+  // Nothing to read but something hidden: an app that shows its page once its scripts have run.
+  if (all.hidden > 0 && (all.root?.chars ?? 0) < HIDDEN_APP_BELOW) all = flatten(root, { revealHidden: true });
   const pageType = detectPageType(meta, pageFeatures(all), input.url);
   const itemized = pageType === "listing" || pageType === "collection";
   const region = selectRegion(all, { keepComments: pageType === "forum", keepLinkLists: itemized, dropReviews: pageType === "product" }).blocks;

@@ -166,6 +166,16 @@ describe("extractArticle on broken markup and app shells", () => {
     expect(Buffer.from(prescanBytes(Buffer.from(html)).bytes).toString()).toBe(cut);
   });
 
+  it("reads an app that hides its whole page until its scripts run, but not what a readable page hides", () => {
+    const tutorial = `<main><article><h1>Machine learning tutorial</h1>${prose("learning", 4)}</article></main>`;
+    const hiddenApp = page(`<div id="__next"><div style="visibility:hidden;min-height:100vh">${tutorial}</div></div>`);
+    expect(extractArticle({ body: hiddenApp, url: "https://learn.example/ml/" }).paragraphs).toHaveLength(4);
+    const readable = page(`${tutorial}<div style="display:none"><p>A hidden survey asks readers what they thought of the page today.</p></div>`);
+    const a = extractArticle({ body: readable, url: "https://learn.example/ml/" });
+    expect(a.paragraphs).toHaveLength(4);
+    expect(a.text).not.toContain("hidden survey");
+  });
+
   it("never reads the doctype or an XML instruction as text", () => {
     const a = extractArticle({ body: `<!DOCTYPE html><html><body><div id="app"><?xml version="1.0" encoding="utf-8"?></div></body></html>`, url: "https://app.example/" });
     expect(a.text).not.toContain("DOCTYPE");
