@@ -152,12 +152,16 @@ function codeLines(text: string): string {
   return lines.join("\n").trim();
 }
 
+const LANDMARKS = new Set(["main", "article", "body", "html"]);
+
 function isHidden(el: Element): boolean {
   if (el.attrs.length === 0) return false;
   // React streams server-rendered parts late in `<div hidden id="S:n">` and moves them into place
   // at once: that is the page's content, not something hidden.
   if (rawAttr(el, "hidden") !== undefined) return !/^S:\d/.test(el.id);
-  if (rawAttr(el, "aria-hidden") === "true") return true;
+  // aria-hidden hides from screen readers, not from sight: on a copy or an icon it marks what is
+  // not text, but shops set it on the whole <main> while a dialog is open.
+  if (rawAttr(el, "aria-hidden") === "true" && !LANDMARKS.has(el.tag)) return true;
   const style = rawAttr(el, "style");
   if (style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style)) return true;
   return false;

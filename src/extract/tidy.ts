@@ -41,12 +41,18 @@ function copiesOf(blocks: readonly Block[]): boolean[] {
 }
 
 const URL_RUN = /\bhttps?:\/\/\S+/g;
+/** No word runs this long in Latin letters without a space: ids, hashes, base64, obfuscated labels. */
+const LONG_TOKEN = /[A-Za-z0-9+/=_-]{40,}/g;
+const DIGITS = /\d\D*\d\D*\d/;
 
-/** Leaked markup data (image lists, tracking blobs): more address than words. */
-function mostlyUrls(text: string): boolean {
-  if (!text.includes("http")) return false;
-  let n = 0;
-  for (const m of text.matchAll(URL_RUN)) n += m[0].length;
+/** Leaked markup data (image lists, tracking blobs, strings of ids): more address or hash than words. */
+function mostlyNotWords(text: string): boolean {
+  // Short lines ("Registration: https://…") and code, where addresses and long names are the point, stay.
+  if (text.length < 40 || text.includes("\n")) return false;
+  const words = text.includes("http") ? text.replace(URL_RUN, "") : text;
+  let n = text.length - words.length;
+  // Ids and hashes mix in digits; a run of words joined by dashes ("SIN-CGK-DXB-…") does not.
+  for (const m of words.matchAll(LONG_TOKEN)) if (DIGITS.test(m[0])) n += m[0].length;
   return n > text.length * 0.5;
 }
 
@@ -77,7 +83,7 @@ export function tidyBlocks(blocks: readonly Block[], meta: Metadata, options: Ti
     if (copies[i]) continue;
     if (BOILERPLATE.some((re) => re.test(text))) continue;
     if (i < 12 && isDatelineOrByline(text, meta.byline)) continue;
-    if (mostlyUrls(text)) continue;
+    if (mostlyNotWords(text)) continue;
     // Link-only lines inside the article are "related" teasers, not prose.
     if (!options.keepLinkLines && b.chars > 0 && b.linkChars / b.chars > 0.75 && b.chars < 200) continue;
     // The first-level heading above the body is the headline, whatever the metadata calls it.

@@ -176,6 +176,25 @@ describe("extractArticle on broken markup and app shells", () => {
     expect(a.text).not.toContain("hidden survey");
   });
 
+  it("reads a <main> a shop marks aria-hidden while a dialog is open, and still skips an aria-hidden copy", () => {
+    const html = page(`<main aria-hidden="true"><div class="item"><h1>Clutch kit for a 2014 van</h1>${prose("the clutch kit", 3)}
+      <p aria-hidden="true">Point 1 about the clutch kit, a copy for the marquee that nobody reads twice.</p></div></main>`);
+    const a = extractArticle({ body: html, url: "https://shop.example/itm/4049" });
+    expect(a.text).toContain("Point 3 about the clutch kit");
+    expect(a.text).not.toContain("marquee");
+  });
+
+  it("drops strings of ids and hashes a page leaks as text, not routes, addresses or code", () => {
+    const ids = Array.from({ length: 6 }, (_, i) => `H${i}868484a-db29-4baf-990e-8b645ccb1899S0b6874d2-ba79-4045-a400-5561${i}0cd4bbf`).join("");
+    const html = page(`<main><article><h1>Round the world in twelve flights</h1>${prose("the trip", 3)}<p>${ids}</p>
+      <p>SIN-CGK-DXB-IST-ASR-IST-BOD-CDG-DXB-CGK-SIN-KUL-BKK.</p><pre><code>git clone https://github.com/example/round-the-world-booking-tools
+cd round-the-world</code></pre></article></main>`);
+    const a = extractArticle({ body: html, url: "https://travel.example/rtw" });
+    expect(a.text).not.toContain("4baf-990e");
+    expect(a.text).toContain("SIN-CGK-DXB");
+    expect(a.text).toContain("git clone https://github.com/example/round-the-world-booking-tools");
+  });
+
   it("never reads the doctype or an XML instruction as text", () => {
     const a = extractArticle({ body: `<!DOCTYPE html><html><body><div id="app"><?xml version="1.0" encoding="utf-8"?></div></body></html>`, url: "https://app.example/" });
     expect(a.text).not.toContain("DOCTYPE");
