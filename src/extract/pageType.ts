@@ -1,4 +1,4 @@
-import { isHeadingTag, type Flattened } from "./blocks.js";
+import { isHeadingTag, type ElInfo, type Flattened } from "./blocks.js";
 import type { Metadata } from "./metadata.js";
 import type { PageType } from "./types.js";
 
@@ -26,8 +26,11 @@ export type PageFeatures = {
   buyButton: boolean;
   /** `<section>` elements: service and landing pages are built of many. */
   sections: number;
+  /** Share of link text in the body's text outside navigation, header, footer and asides (mega-menus would say "all links"). */
+  linkShare: number;
 };
 
+const FRAME_TAGS = new Set(["nav", "header", "footer", "aside"]);
 const POST_HINT = /(^|[\s_-])(post|posts|comment|comments|reply|replies|message|messages|topic-?post|thread-?post|answer|answers)($|[\s_-]|\d)/;
 const PRICE = /(?:[$€£¥₹]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|£|USD|EUR|GBP|kr|zł))/;
 
@@ -47,6 +50,16 @@ export function pageFeatures(flat: Flattened): PageFeatures {
   }
   let prices = 0;
   for (const b of flat.blocks) if (b.chars < 60 && PRICE.test(b.text)) prices++;
+  // Parents come before their children: one pass marks everything inside the page's frame.
+  const framed = new Set<ElInfo>();
+  for (const e of flat.elements) if (FRAME_TAGS.has(e.tag) || e.unlikely || (e.parent && framed.has(e.parent))) framed.add(e);
+  let text = 0;
+  let links = 0;
+  for (const b of flat.blocks) {
+    if (framed.has(b.owner)) continue;
+    text += b.chars;
+    links += b.linkChars;
+  }
   return {
     proseShare: body && body.chars > 0 ? body.prose / body.chars : 0,
     posts,
@@ -56,6 +69,7 @@ export function pageFeatures(flat: Flattened): PageFeatures {
     linkedHeadings,
     buyButton: flat.buyControls > 0,
     sections,
+    linkShare: text > 0 ? links / text : 0,
   };
 }
 
@@ -67,6 +81,9 @@ const PRODUCT_PATH = /\/(products?|p|dp|itm|item|items|listing|app|shop\/p|sku)\
 const COLLECTION_PATH = /\/(collections?|c|cat|category|categories|catalog|shop|store|department|w|s|browse|range)(\/|$)/i;
 /** A section's own page (`/news`, `/blog/page/2`, `/tag/rust`), not a piece inside it (`/news/some-story`). */
 const LISTING_PATH = /\/(list|lists|news|blog|blogs|articles|latest|trending|directory|search|events|archive|archives)(\/page\/\d+)?\/?$|\/(tag|tags|topic|topics|category|categories|subject|city|list|archive)\/[^/]+\/?$/i;
+/** MediaWiki's own conventions for pages that are lists: `List_of_…` articles and `Category:` pages. */
+const WIKI_LIST_PATH = /\/(List_of_[^/]+|Category:[^/]+)$/;
+const LIST_TITLE = /^(a |the )?(list|lists|index) of\b/i;
 const SERVICE_PATH = /\/(services?|solutions?|pricing|plans|features|platform|products?|enterprise|business|consulting|offers?|tuition|certificates?|programs?|about|contact|why-|use-cases?)(\/|$|-)/i;
 
 type Url = { host: string; path: string; depth: number };
@@ -95,10 +112,15 @@ export function detectPageType(meta: Metadata, f: PageFeatures, url: string | un
   if (has("TechArticle", "APIReference")) score.documentation += 3;
   if (meta.linkedData.products === 1 || has("ProductGroup")) score.product += 3;
   if (meta.linkedData.products > 2) score.collection += 3;
-  if (has("CollectionPage", "ItemList", "SearchResultsPage")) {
+  if (has("CollectionPage", "SearchResultsPage")) {
+    score.collection += 2.5;
+    score.listing += 3;
+  } else if (has("ItemList")) {
     score.collection += 1;
-    score.listing += 1.5;
+    score.listing += 1;
   }
+  // "List of …" pages and wiki categories are lists by their own name.
+  if (LIST_TITLE.test(meta.title ?? "")) score.listing += 2;
   if (has("Service", "LocalBusiness", "ProfessionalService", "FinancialProduct", "Course", "SoftwareApplication") && !has("Article", "BlogPosting", "NewsArticle")) score.service += 1.5;
   // Open Graph's product.group is a range of products: a category page.
   if (/^product[.:]group/.test(og)) score.collection += 3;
@@ -115,6 +137,7 @@ export function detectPageType(meta: Metadata, f: PageFeatures, url: string | un
     if (PRODUCT_PATH.test(u.path)) score.product += 1.5;
     if (COLLECTION_PATH.test(u.path)) score.collection += 1;
     if (LISTING_PATH.test(u.path)) score.listing += 1;
+    if (WIKI_LIST_PATH.test(u.path)) score.listing += 2;
     if (SERVICE_PATH.test(u.path)) score.service += 1;
     if (u.depth === 0) {
       score.service += 1.5;
@@ -141,6 +164,11 @@ export function detectPageType(meta: Metadata, f: PageFeatures, url: string | un
     score.collection += 0.5;
   }
   if (f.articles >= 5) score.listing += 1.5;
+  // Mostly links and hardly a sentence: a page of items (a news river, a board of links, a catalogue).
+  if (f.linkShare > 0.5 && f.proseShare < 0.25) {
+    score.listing += 1.5;
+    score.collection += 1;
+  }
   if (f.sections >= 4 && f.proseShare < 0.65) score.service += 1;
   // Prose is what an article is made of; pages of cards, specs and calls to action have little.
   if (f.proseShare > 0.6) score.article += 1.5;

@@ -71,6 +71,23 @@ describe("extractArticle on today's page kinds", () => {
     for (const junk of ["Next page", "About us", "cookies"]) expect(a.text).not.toContain(junk);
   });
 
+  it("knows a list by how it is built or what it calls itself, wherever it lives: a board of links, a 'List of' page, a CollectionPage", () => {
+    const row = (i: number) => `<tr class="item"><td>${i}.</td><td><a href="https://site${i}.example/post">Show: a tool that does thing number ${i}</a> (site${i}.example)</td></tr>
+      <tr><td></td><td>${i * 7} points by user${i} <a href="/item?id=${i}">${i} hours ago</a> | <a href="/item?id=${i}">${i * 3} comments</a></td></tr>`;
+    const board = page(`<table>${Array.from({ length: 30 }, (_, i) => row(i + 1)).join("")}</table>`);
+    const a = extractArticle({ body: board, url: "https://links.example/newest" });
+    expect(a.pageType).toBe("listing");
+    expect(a.text).toContain("Show: a tool that does thing number 30");
+
+    const names = Array.from({ length: 20 }, (_, i) => `<li><a href="/wiki/Lang_${i}">Language ${i}</a></li>`).join("");
+    const list = page(`<main><h1>List of programming languages</h1><p>This is an index of languages, old and new, in alphabetical order.</p><ul>${names}</ul></main>`).replace("<title>Test page</title>", "<title>List of programming languages</title>");
+    expect(extractArticle({ body: list, url: "https://wiki.example/wiki/Programming_languages" }).pageType).toBe("listing");
+
+    const recipe = (i: number) => `<div class="card"><h3><a href="/recipe-${i}">Tomato sauce number ${i}</a></h3><span>Ready in ${i * 10} minutes</span></div>`;
+    const roundup = page(`<main><h1>Tomato sauce recipes</h1>${prose("sauce", 1)}${Array.from({ length: 5 }, (_, i) => recipe(i + 1)).join("")}</main>`, `<meta property="og:type" content="article">${ld({ "@context": "https://schema.org", "@type": "CollectionPage", name: "Tomato sauce recipes" })}`);
+    expect(extractArticle({ body: roundup, url: "https://food.example/tomato-sauce-recipes" }).pageType).toBe("listing");
+  });
+
   it("reads documentation with its code, without the sidebar and the table of contents", () => {
     const html = page(
       `${chrome}<div class="layout"><aside class="sidebar"><ul><li><a href="/docs/install">Installing</a></li><li><a href="/docs/config">Configuring the server</a></li></ul></aside>
