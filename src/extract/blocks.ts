@@ -154,6 +154,13 @@ function codeLines(text: string): string {
 
 const LANDMARKS = new Set(["main", "article", "body", "html"]);
 
+/** Accordion and tab panels: folded away until a click, but the page's content (an FAQ's answers, a plan's details). */
+const PANEL_HINT = /accordion|collaps|panel|tab-?(content|pane)|faq|answer|expand/i;
+const isFoldedPanel = (el: Element): boolean => {
+  const role = rawAttr(el, "role");
+  return role === "tabpanel" || role === "region" || PANEL_HINT.test(el.cls) || PANEL_HINT.test(el.id);
+};
+
 function isHidden(el: Element): boolean {
   if (el.attrs.length === 0) return false;
   // React streams server-rendered parts late in `<div hidden id="S:n">` and moves them into place
@@ -161,7 +168,7 @@ function isHidden(el: Element): boolean {
   if (rawAttr(el, "hidden") !== undefined) return !/^S:\d/.test(el.id);
   // aria-hidden hides from screen readers, not from sight: on a copy or an icon it marks what is
   // not text, but shops set it on the whole <main> while a dialog is open.
-  if (rawAttr(el, "aria-hidden") === "true" && !LANDMARKS.has(el.tag)) return true;
+  if (rawAttr(el, "aria-hidden") === "true" && !LANDMARKS.has(el.tag) && !isFoldedPanel(el)) return true;
   const style = rawAttr(el, "style");
   if (style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style)) return true;
   return false;

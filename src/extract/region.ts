@@ -95,7 +95,9 @@ function titledAsides(flat: Flattened, region: ElInfo, title: RegExp): Set<ElInf
   }
   for (const b of titles) {
     let e = b.owner;
-    while (e.parent && e.parent !== region && first.get(e.parent) === b && e.parent.chars < region.chars * 0.5) e = e.parent;
+    // Up to the largest container the heading opens, short of one that holds much of the page's
+    // prose: a share bar at the top of the content column does not make the column an aside.
+    while (e.parent && e.parent !== region && first.get(e.parent) === b && e.parent.chars < region.chars * 0.5 && e.parent.prose <= region.prose * 0.3) e = e.parent;
     if (e !== b.owner || e.chars > b.weight) out.add(e);
   }
   return out;

@@ -201,6 +201,30 @@ describe("extractArticle on broken markup and app shells", () => {
     expect(a.text).not.toContain("marquee");
   });
 
+  it("reads the answers an FAQ folds away with aria-hidden, but not a hidden copy of a visible title", () => {
+    const qa = (i: number) => `<div class="faq-item"><button aria-expanded="false">Question ${i}: how do refunds work?</button>
+      <div class="accordion__panel" role="region" aria-hidden="true" inert><p>Answer ${i}: refunds reach your card within five working days of the return.</p></div></div>`;
+    const html = page(`<main><section><h1>Payment plans for teams</h1>${prose("the plans", 1)}</section><section><h2>Starter</h2><p>For small teams.</p></section><section><h2>Business</h2><p>For growing teams.</p></section><section class="faq"><h2>Questions</h2>${qa(1)}${qa(2)}</section>
+      <div class="card"><span class="truncated">The Simple Path to Wealth: Your Road…</span><span aria-hidden="true" class="title-full">The Simple Path to Wealth: Your Road Map to Financial Independence</span></div></main>`,
+      ld({ "@context": "https://schema.org", "@type": "Service", name: "Team payments" }),
+    );
+    const a = extractArticle({ body: html, url: "https://pay.example/" });
+    expect(a.pageType).toBe("service");
+    expect(a.text).toContain("Answer 2: refunds reach your card");
+    expect(a.text).not.toContain("Road Map to Financial Independence");
+  });
+
+  it("does not take a content column for an aside because a 'Share this' bar opens it", () => {
+    const offices = Array.from({ length: 40 }, (_, i) => `<p>Office ${i + 1}, Main Street ${i + 10}, open weekdays</p>`).join("");
+    const html = page(
+      `<div class="col"><div class="social"><span>Share this</span> <a href="https://x.example/share">X</a></div><section><h1>Data analytics services</h1>${prose("analytics", 3)}</section></div><div class="offices">${offices}</div>`,
+      ld({ "@context": "https://schema.org", "@type": "Service", name: "Data analytics" }),
+    );
+    const a = extractArticle({ body: html, url: "https://consulting.example/" });
+    expect(a.pageType).toBe("service");
+    expect(a.text).toContain("Point 3 about analytics");
+  });
+
   it("drops strings of ids and hashes a page leaks as text, not routes, addresses or code", () => {
     const ids = Array.from({ length: 6 }, (_, i) => `H${i}868484a-db29-4baf-990e-8b645ccb1899S0b6874d2-ba79-4045-a400-5561${i}0cd4bbf`).join("");
     const html = page(`<main><article><h1>Round the world in twelve flights</h1>${prose("the trip", 3)}<p>${ids}</p>
