@@ -13,13 +13,15 @@ export type Prescanned = {
   state: string[];
 };
 
+/** The HTML elements that end an unclosed `<svg>` (the HTML standard's breakout list for foreign content). */
+const SVG_BREAKOUT_NAMES = ["b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em", "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike", "sub", "sup", "table", "tt", "u", "ul", "var"];
 const OPEN = /<(?:(!--)|(![a-z]|\?[a-z])|(script|style|svg|template|noscript)(?=[\s/>]))/gi;
 const CLOSE: Record<string, RegExp> = {
   script: /<\/script\s*>/gi,
   style: /<\/style\s*>/gi,
   // An `<svg>` the page never closes ends, as in a browser, at the first HTML element that
   // cannot live in it (a `<div>`, a `<p>`, a list…): otherwise it would swallow the page.
-  svg: /<\/svg\s*>|<(?:b|big|blockquote|body|br|center|code|dd|div|dl|dt|em|embed|h[1-6]|head|hr|i|img|li|listing|menu|meta|nobr|ol|p|pre|ruby|s|small|span|strong|strike|sub|sup|table|tt|u|ul|var)(?=[\s/>])/gi,
+  svg: new RegExp(`<\\/svg\\s*>|<(?:${SVG_BREAKOUT_NAMES.join("|")})(?=[\\s/>])`, "gi"),
   template: /<\/template\s*>/gi,
   noscript: /<\/noscript\s*>/gi,
 };
@@ -106,8 +108,7 @@ function wordAt(buf: Buffer, at: number, word: Buffer): boolean {
 
 const isBoundary = (b: number | undefined) => b === undefined || b === GT || b === SLASH || b === 0x20 || (b >= 0x09 && b <= 0x0d);
 
-/** The HTML elements that end an unclosed `<svg>` (the HTML standard's breakout list for foreign content). */
-const SVG_BREAKOUT = ["b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em", "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike", "sub", "sup", "table", "tt", "u", "ul", "var"].map((n) => Buffer.from(n, "latin1"));
+const SVG_BREAKOUT = SVG_BREAKOUT_NAMES.map((n) => Buffer.from(n, "latin1"));
 const SVG = Buffer.from("svg", "latin1");
 
 /** Where an `<svg>` ends: past its `</svg>`, or before the first breakout element if that comes first. */
