@@ -53,6 +53,10 @@ export type Block = {
   chars: number;
   owner: ElInfo;
   order: number;
+  /** Position in the page's run of blocks: tells which blocks were next to each other. */
+  seq: number;
+  /** The block goes on the previous one's paragraph after a single `<br>`: a new line, not a new paragraph. */
+  continues: boolean;
 };
 
 export type Flattened = {
@@ -207,6 +211,8 @@ export function flatten(root: Element, options: FlattenOptions = {}): Flattened 
   let parts: string[] = [];
   let partLink = 0;
   let linkDepth = 0;
+  // `<br>`s since the last block: one is a line break inside a paragraph, two or more end it.
+  let breaks = 0;
   // The innermost block element: owner of the text being gathered, and parent of the next block.
   let current: ElInfo | null = null;
 
@@ -220,10 +226,13 @@ export function flatten(root: Element, options: FlattenOptions = {}): Flattened 
     const joined = parts.join("");
     const text = preDepth > 0 ? codeLines(joined) : joined.replace(SPACES, " ").trim();
     if (text.length > 0) {
+      const previous = blocks[blocks.length - 1];
       blocks.push({
         text, weight: textWeight(text), chars: text.length, linkChars: Math.min(partLink, text.length),
-        owner: current, order: elements.length,
+        owner: current, order: elements.length, seq: blocks.length,
+        continues: breaks === 1 && previous !== undefined && previous.owner === current,
       });
+      breaks = 0;
     }
     parts = [];
     partLink = 0;
@@ -247,6 +256,7 @@ export function flatten(root: Element, options: FlattenOptions = {}): Flattened 
     }
     if ("order" in frame) {
       flush();
+      breaks = 0;
       frame.end = elements.length;
       if (frame.tag === "pre") preDepth--;
       current = frame.parent;
@@ -272,6 +282,7 @@ export function flatten(root: Element, options: FlattenOptions = {}): Flattened 
     }
     if (tag === "br" || tag === "hr") {
       flush();
+      breaks = tag === "br" ? breaks + 1 : 0;
       continue;
     }
     if (!options.revealHidden && isHidden(el)) {
@@ -287,6 +298,7 @@ export function flatten(root: Element, options: FlattenOptions = {}): Flattened 
     // Inline chrome (a share `<span>`) gets a record too, so that the strict view can cut it.
     if (BLOCK_TAGS.has(tag) || current === null || (chrome && !exempt)) {
       flush();
+      breaks = 0;
       const info = newInfo(el, tag, current, elements.length, hint.hints);
       info.classWeight = hint.weight;
       info.unlikely = chrome && !exempt;

@@ -78,6 +78,7 @@ export function tidyBlocks(blocks: readonly Block[], meta: Metadata, options: Ti
   const title = meta.title ? normalize(meta.title) : null;
   const out: string[] = [];
   const copies = options.dropCopies ? copiesOf(blocks) : [];
+  let last: Block | null = null;
   for (const [i, b] of blocks.entries()) {
     const text = b.text;
     if (copies[i]) continue;
@@ -92,7 +93,16 @@ export function tidyBlocks(blocks: readonly Block[], meta: Metadata, options: Ti
       const n = normalize(text);
       if (n === title || (n.length > 20 && (title.startsWith(n) || n.startsWith(title)) && Math.abs(n.length - title.length) < 30)) continue;
     }
-    out.push(text);
+    if (b.continues && last !== null && last.seq === b.seq - 1) out[out.length - 1] += lineJoin(last.text, text) + text;
+    else out.push(text);
+    last = b;
   }
   return out;
+}
+
+const ENDS_LINE = /[.!?…:;。！？"”’)\]]$/u;
+const STARTS_LOWER = /^[\p{Ll}\p{N}(]/u;
+/** A `<br>` inside a paragraph: a hard-wrapped sentence goes on with a space; a line that ends a thought keeps its break. */
+function lineJoin(before: string, after: string): string {
+  return !ENDS_LINE.test(before) && STARTS_LOWER.test(after) ? " " : "\n";
 }

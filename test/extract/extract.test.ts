@@ -33,6 +33,19 @@ describe("extractArticle", () => {
     }
   });
 
+  it("reads a <br> inside a paragraph as a line break, and a hard-wrapped sentence as one line", () => {
+    const html = page(`<main><article>
+      ${prose("the storm", 3)}
+      <p>Gym equipment refers to the machines, tools and accessories used in a<br> fitness facility to help people reach their goals.<br>Each machine has its own benefits.</p>
+      <p>Élie Metchnikoff;<br>Paul Ehrlich</p>
+      <p>The first part of a long note that stands as a paragraph of its own here.<br><br>The second part, after a blank line, is a paragraph too.</p>
+    </article></main>`);
+    const a = extractArticle({ body: html, url: "https://news.example/gym" });
+    expect(a.paragraphs).toContain("Gym equipment refers to the machines, tools and accessories used in a fitness facility to help people reach their goals.\nEach machine has its own benefits.");
+    expect(a.paragraphs).toContain("Élie Metchnikoff;\nPaul Ehrlich");
+    expect(a.paragraphs).toContain("The second part, after a blank line, is a paragraph too.");
+  });
+
   it("reads metadata from Open Graph, JSON-LD and the document", () => {
     const head = `
       <meta property="og:title" content="Rivers rise after the storm">
