@@ -171,8 +171,9 @@ function isHidden(el: Element): boolean {
   // at once: that is the page's content, not something hidden.
   if (rawAttr(el, "hidden") !== undefined) return !/^S:\d/.test(el.id);
   // aria-hidden hides from screen readers, not from sight: on a copy or an icon it marks what is
-  // not text, but shops set it on the whole <main> while a dialog is open.
-  if (rawAttr(el, "aria-hidden") === "true" && !LANDMARKS.has(el.tag) && !isFoldedPanel(el)) return true;
+  // not text, but shops set it on the whole <main> while a dialog is open, and cards set it on a
+  // link that repeats the card's own link around its teaser, which is all the teaser there is.
+  if (rawAttr(el, "aria-hidden") === "true" && el.tag !== "a" && !LANDMARKS.has(el.tag) && !isFoldedPanel(el)) return true;
   const style = rawAttr(el, "style");
   if (style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style)) return true;
   return false;

@@ -132,7 +132,8 @@ export function chromeReason(e: ElInfo, region: ElInfo, options: RegionOptions):
   if (CHROME_TAGS.has(e.tag)) return e.tag;
   // Themes put `role=tablist` on the wrapper of the tabs and their panels: holding most of the region, it is the content.
   if (e.role !== undefined && CHROME_ROLES.has(e.role) && !(e.role === "tablist" && e.chars >= region.chars * 0.5)) return `role=${e.role}`;
-  if (e.tag === "header" && e.prose < 200) return "header";
+  // The site's header is chrome; on a listing, a card's own `<header>` (its title and teaser) is the item.
+  if (e.tag === "header" && e.prose < 200 && !(options.keepLinkLists && insideArticle(e, region))) return "header";
   if (e.hints !== "") {
     const v = hintVerdict(e.hints);
     const holds = holdsRegion(e, region);
@@ -163,3 +164,9 @@ function mainOf(flat: Flattened, body: ElInfo): ElInfo {
   return body;
 }
 
+
+/** A `<header>` inside an `<article>` is that article's heading (a card's title and teaser), not the site's. */
+function insideArticle(e: ElInfo, region: ElInfo): boolean {
+  for (let a = e.parent; a && a !== region; a = a.parent) if (a.tag === "article") return true;
+  return false;
+}

@@ -71,6 +71,21 @@ describe("extractArticle on today's page kinds", () => {
     for (const junk of ["Next page", "About us", "cookies"]) expect(a.text).not.toContain(junk);
   });
 
+  it("reads a card's own <header> on a listing, and its teaser in a link the card marks aria-hidden for screen readers", () => {
+    const card = (i: number) => `<article class="river-article"><a href="/a/${i}" aria-hidden="true" tabindex="-1"><img src="/${i}.jpg" alt=""></a>
+      <header><h2><a href="/a/${i}">Headline number ${i} of the river</a></h2>
+        <p class="river-desc"><a href="/a/${i}" aria-hidden="true" tabindex="-1">Teaser ${i}: what the story says, in one sentence a reader can scan.</a></p></header></article>`;
+    const html = page(`<header class="top"><nav><a href="/">Home</a> <a href="/news">News</a></nav></header>
+      <main><h1>headphones</h1><section><h2>Latest News</h2>${Array.from({ length: 8 }, (_, i) => card(i + 1)).join("")}</section></main>${footer}`);
+    const a = extractArticle({ body: html, url: "https://news.example/topic/headphones" });
+    expect(a.pageType).toBe("listing");
+    for (let i = 1; i <= 8; i++) {
+      expect(a.text).toContain(`Headline number ${i} of the river`);
+      expect(a.text).toContain(`Teaser ${i}: what the story says`);
+    }
+    expect(a.text).not.toContain("Home");
+  });
+
   it("knows a list by how it is built or what it calls itself, wherever it lives: a board of links, a 'List of' page, a CollectionPage", () => {
     const row = (i: number) => `<tr class="item"><td>${i}.</td><td><a href="https://site${i}.example/post">Show: a tool that does thing number ${i}</a> (site${i}.example)</td></tr>
       <tr><td></td><td>${i * 7} points by user${i} <a href="/item?id=${i}">${i} hours ago</a> | <a href="/item?id=${i}">${i * 3} comments</a></td></tr>`;
