@@ -21,6 +21,14 @@ const BOILERPLATE = [
   /^skip to (the )?(main )?(content|navigation|menu|search|footer)$/i,
 ];
 
+/**
+ * What a shop prints on every card and beside every buy button: badges, stock, the labels of its
+ * controls. On a product or a category page these are the shop's interface, not what it sells;
+ * a whole line of one of them says nothing a reader of the digest needs.
+ */
+const SHOP_CONTROL =
+  /^(add to (cart|bag|basket|wish ?list|favou?rites|compare)|add|remove|buy (it )?now|shop now|(out of|in|low) stock|sold out|back in stock|only \d+ left( in stock)?|pre-?order( now)?|notify me( when (it.s )?(available|back in stock))?|free (shipping|delivery|returns)|select (a |your )?(size|colou?r|options?|style)s?|choose options|view (details|product|options)|see details|quick (view|shop|add|look)|(regular|sale|unit|original) price|price|from|sale|new|save \d+%|compare|wish ?list|qty|quantity|view cart|checkout|continue shopping|write a review|be the first to review.{0,60}|(\d+ )?colou?rs? available|\+ ?\d+ (more )?colou?rs?)\s*[:.!]?$/i;
+
 const BYLINE = /^(by|from|written by|posted by|von|par|por|автор)\s+[\p{Lu}][\p{L}'’.-]+(\s+[\p{L}'’.-]+){0,4}\s*(,|\||$)/iu;
 
 /** Shorter repeats are labels and prices ("$19.99" on every card), which a listing may really repeat. */
@@ -72,6 +80,8 @@ export type TidyOptions = {
   keepLinkLines: boolean;
   /** Say a repeated block once (pages that are not articles: see `copiesOf`). */
   dropCopies: boolean;
+  /** A product or a category page: drop the shop's own labels (see `SHOP_CONTROL`). */
+  shop?: boolean;
 };
 
 export function tidyBlocks(blocks: readonly Block[], meta: Metadata, options: TidyOptions = { keepLinkLines: false, dropCopies: false }): string[] {
@@ -83,6 +93,7 @@ export function tidyBlocks(blocks: readonly Block[], meta: Metadata, options: Ti
     const text = b.text;
     if (copies[i]) continue;
     if (BOILERPLATE.some((re) => re.test(text))) continue;
+    if (options.shop && text.length <= 80 && SHOP_CONTROL.test(text)) continue;
     if (i < 12 && isDatelineOrByline(text, meta.byline)) continue;
     if (mostlyNotWords(text)) continue;
     // Link-only lines inside the article are "related" teasers, not prose.

@@ -59,6 +59,20 @@ describe("extractArticle on today's page kinds", () => {
     for (const junk of ["You may also like", "Summit Pack 40", "Verified buyer", "cookies"]) expect(a.text).not.toContain(junk);
   });
 
+  it("drops the labels a shop prints on its cards and beside its buy button, not a sentence that uses the same words", () => {
+    const card = (i: number) => `<li class="grid__item"><div class="card"><h3><a href="/p/${i}">Wool sock number ${i}</a></h3>
+      <div class="badge">${i % 2 ? "New" : "Sold out"}</div><div class="price"><div>Regular price</div><div>$${10 + i}.00</div></div><div>Quick view</div><p>In stock</p></div></li>`;
+    const html = page(`${chrome}<main><h1>Men's socks</h1><p>Every sock here is knitted from merino wool in our own mill, and every pair is in stock in all sizes.</p>
+      <ul class="product-grid">${Array.from({ length: 12 }, (_, i) => card(i + 1)).join("")}</ul></main>${footer}`,
+      ld({ "@context": "https://schema.org", "@type": "CollectionPage", name: "Men's socks" }));
+    const a = extractArticle({ body: html, url: "https://shop.example/collections/mens-socks" });
+    expect(a.pageType).toBe("collection");
+    for (let i = 1; i <= 12; i++) expect(a.text).toContain(`Wool sock number ${i}`);
+    expect(a.text).toContain("$22.00");
+    expect(a.text).toContain("every pair is in stock in all sizes");
+    for (const label of ["New", "Sold out", "Regular price", "Quick view", "In stock"]) expect(a.paragraphs).not.toContain(label);
+  });
+
   it("reads every item of a listing, titles that are links included, without the pager and the menu", () => {
     const card = (i: number) => `<article class="card"><h2><a href="/news/story-${i}">Story number ${i} makes the news today</a></h2><p>Teaser of story ${i}, short.</p></article>`;
     const html = page(
