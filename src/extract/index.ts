@@ -62,7 +62,7 @@ export function extractArticle(input: ExtractInput): Article {
     }
     if (weightOf(voted) >= weightOf(region) * VOTED_SHARE) blocks = voted;
   }
-  let paragraphs = tidyBlocks(blocks, meta, { keepLinkLines: itemized, dropCopies: pageType !== "article", shop: pageType === "product" || pageType === "collection" });
+  let paragraphs = tidyBlocks(blocks, meta, { keepLinkLines: itemized, dropCopies: pageType !== "article", shop: pageType === "product" || pageType === "collection", thread: pageType === "forum" });
   let weight = weightOf(blocks);
   // An app shell or a teaser: the page may carry its content in JSON-LD or framework state.
   const embedded = embeddedContent(meta, state, weight);

@@ -29,6 +29,14 @@ const BOILERPLATE = [
 const SHOP_CONTROL =
   /^(add to (cart|bag|basket|wish ?list|favou?rites|compare)|add|remove|buy (it )?now|shop now|(out of|in|low) stock|sold out|back in stock|only \d+ left( in stock)?|pre-?order( now)?|notify me( when (it.s )?(available|back in stock))?|free (shipping|delivery|returns)|select (a |your )?(size|colou?r|options?|style)s?|choose options|view (details|product|options)|see details|quick (view|shop|add|look)|(regular|sale|unit|original) price|price|from|sale|new|save \d+%|compare|wish ?list|qty|quantity|view cart|checkout|continue shopping|write a review|be the first to review.{0,60}|(\d+ )?colou?rs? available|\+ ?\d+ (more )?colou?rs?)\s*[:.!]?$/i;
 
+/**
+ * What forum engines print around each post: the poster's counts and join date, the "last edited"
+ * stamp, the signature a phone app adds, the controls under a post, the notices of a closed thread.
+ * Lines about the thread's machinery, not what anyone said in it.
+ */
+const THREAD_CHROME =
+  /^((join(ed)?( date)?|posts|threads|messages|reputation|reaction score|points|likes( received)?|trophies|solutions|credits|rep power)\s*:\s*[\w ,./-]{1,30}|[\d,.]+k? (posts|messages|reactions?|likes)( · joined \w+( \d+)?)?|sent from my .{1,60}( using .{1,60})?|this (topic|thread) was automatically closed .{0,80}|not open for further replies\.?|(you must )?log ?in (or register )?to (reply|answer|comment|post).{0,40}|reply to this (topic|thread|question)\.*|report (inappropriate content|post|abuse)|powered by \S+( \S+){0,3}|similar (threads|topics|questions|discussions)|jump to:?|you are not logged in\.?|click to expand\.*|reply|quote|like|share|report|permalink|last edited( by .{1,40})?( on .{1,40})?\.?|edited( by .{1,40})?\.?)$/i;
+
 const BYLINE = /^(by|from|written by|posted by|von|par|por|автор)\s+[\p{Lu}][\p{L}'’.-]+(\s+[\p{L}'’.-]+){0,4}\s*(,|\||$)/iu;
 
 /** Shorter repeats are labels and prices ("$19.99" on every card), which a listing may really repeat. */
@@ -82,6 +90,8 @@ export type TidyOptions = {
   dropCopies: boolean;
   /** A product or a category page: drop the shop's own labels (see `SHOP_CONTROL`). */
   shop?: boolean;
+  /** A forum thread: drop the engine's lines around each post (see `THREAD_CHROME`). */
+  thread?: boolean;
 };
 
 export function tidyBlocks(blocks: readonly Block[], meta: Metadata, options: TidyOptions = { keepLinkLines: false, dropCopies: false }): string[] {
@@ -94,6 +104,7 @@ export function tidyBlocks(blocks: readonly Block[], meta: Metadata, options: Ti
     if (copies[i]) continue;
     if (BOILERPLATE.some((re) => re.test(text))) continue;
     if (options.shop && text.length <= 80 && SHOP_CONTROL.test(text)) continue;
+    if (options.thread && text.length <= 160 && THREAD_CHROME.test(text)) continue;
     if (i < 12 && isDatelineOrByline(text, meta.byline)) continue;
     if (mostlyNotWords(text)) continue;
     // Link-only lines inside the article are "related" teasers, not prose.

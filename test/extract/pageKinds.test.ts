@@ -39,6 +39,25 @@ describe("extractArticle on today's page kinds", () => {
     for (const junk of ["Well-known member", "Joined", "Messages", "Members online", "cookies", "All rights reserved"]) expect(a.text).not.toContain(junk);
   });
 
+  it("drops the lines a forum engine prints around each post (counts, join date, edit stamp, app signature, closed notice), not a post that mentions them", () => {
+    const post = (who: string, n: number) => `
+      <div class="post"><div class="postprofile-lite"><p>${who}</p><p>Posts: ${n * 1000 + 77}</p><p>Join Date: Aug 2008</p></div>
+        <div class="content">${prose(`${who}'s reply`, 2)}<p>Last edited by ${who}; Feb 3, 2025 at 4:10 pm</p><p>Sent from my Pixel 8 using Tapatalk</p></div>
+        <ul class="controls"><li>Reply</li><li>Quote</li></ul></div>`;
+    const html = page(
+      `<main><h1>Best first telescope?</h1>${post("stargazer", 1)}${post("orion", 2)}
+        <div class="post"><div class="content"><p>After 40 posts in this thread I have finally joined the club: my join date was yesterday and I reply to every question.</p></div></div>
+        <p>This topic was automatically closed 30 days after the last reply. New replies are no longer allowed.</p></main>`,
+      ld({ "@context": "https://schema.org", "@type": "DiscussionForumPosting", headline: "Best first telescope?" }),
+    );
+    const a = extractArticle({ body: html, url: "https://forum.example.org/t/best-first-telescope/1555" });
+    expect(a.pageType).toBe("forum");
+    for (const who of ["stargazer", "orion"]) expect(a.text).toContain(`Point 2 about ${who}'s reply`);
+    expect(a.text).toContain("my join date was yesterday");
+    for (const junk of ["Posts: 1077", "Join Date", "Last edited", "Sent from my", "automatically closed"]) expect(a.text).not.toContain(junk);
+    for (const control of ["Reply", "Quote"]) expect(a.paragraphs).not.toContain(control);
+  });
+
   it("reads a product: name, description and specifications, not the reviews and suggestions under it", () => {
     const html = page(
       `${chrome}<main>
