@@ -56,6 +56,12 @@ describe("extractArticle on today's page kinds", () => {
     expect(a.text).toContain("my join date was yesterday");
     for (const junk of ["Posts: 1077", "Join Date", "Last edited", "Sent from my", "automatically closed"]) expect(a.text).not.toContain(junk);
     for (const control of ["Reply", "Quote"]) expect(a.paragraphs).not.toContain(control);
+
+    const similar = `<div class="block"><h3>Similar threads</h3><div><p>Which eyepiece for a Dobsonian telescope, a long question about magnification and field of view?</p><p>Started by vega, 12 replies</p></div></div>`;
+    const b = extractArticle({ body: html.replace("</main>", `${similar}</main>`), url: "https://forum.example.org/t/best-first-telescope/1555" });
+    expect(b.text).toContain("Point 2 about orion's reply");
+    expect(b.text).not.toContain("Which eyepiece");
+    expect(b.text).not.toContain("Similar threads");
   });
 
   it("reads a product: name, description and specifications, not the reviews and suggestions under it", () => {
